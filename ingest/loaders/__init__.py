@@ -1,0 +1,48 @@
+"""Loaders turn the bytes of a supported file into sections of text and metadata."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePath
+
+from ingest.errors import NoTextError, UnsupportedFileType
+from ingest.loaders.docx import load_docx
+from ingest.loaders.markdown import load_markdown
+from ingest.loaders.pdf import load_pdf
+from ingest.loaders.text import load_text
+from ingest.models import LoadedDocument
+
+Loader = Callable[[bytes, str], LoadedDocument]
+
+LOADERS: dict[str, Loader] = {
+    ".md": load_markdown,
+    ".markdown": load_markdown,
+    ".txt": load_text,
+    ".pdf": load_pdf,
+    ".docx": load_docx,
+}
+
+SUPPORTED = tuple(sorted(LOADERS))
+
+
+def is_supported(filename: str) -> bool:
+    return PurePath(filename).suffix.lower() in LOADERS
+
+
+def load(data: bytes, filename: str) -> LoadedDocument:
+    """Read a file by its extension; refuse unsupported types and files without text."""
+    suffix = PurePath(filename).suffix.lower()
+    loader = LOADERS.get(suffix)
+    if loader is None:
+        raise UnsupportedFileType(
+            f"'{filename}': {suffix or 'files without an extension'} cannot be read; "
+            f"supported types are {', '.join(SUPPORTED)}"
+        )
+    if not data:
+        raise NoTextError(f"'{filename}' is empty (0 bytes)")
+    document = loader(data, filename)
+    if not any(s.text.strip() for s in document.sections):
+        raise NoTextError(
+            f"'{filename}' has no extractable text; the file may be scanned and need OCR"
+        )
+    return document

@@ -1,0 +1,109 @@
+"""Resolving a document's metadata: overrides, then the file's own, then its path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from ingest.errors import MetadataError
+from ingest.models import LoadedDocument, Overrides
+from search.models import Kind
+
+KIND_FOLDERS = {
+    "practices": Kind.PRACTICE,
+    "session-notes": Kind.SESSION_NOTE,
+    "readings": Kind.READING,
+}
+_LEADING_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+
+
+def parse_kind(value: Any) -> Kind:
+    text = str(value).strip().lower().replace("_", "-").replace(" ", "-")
+    text = {
+        "practices": "practice",
+        "readings": "reading",
+        "session-notes": "session-note",
+        "note": "session-note",
+        "notes": "session-note",
+    }.get(text, text)
+    try:
+        return Kind(text)
+    except ValueError as exc:
+        choices = ", ".join(k.value for k in Kind)
+        raise MetadataError(f"unknown kind '{value}'; use one of {choices}") from exc
+
+
+def parse_date(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10]).isoformat()
+    except ValueError as exc:
+        raise MetadataError(f"date '{text}' is not a date like 2026-03-14") from exc
+
+
+def parse_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list | tuple) else str(value).replace(";", ",").split(",")
+    return tuple(dict.fromkeys(str(i).strip() for i in items if str(i).strip()))
+
+
+def kind_from_path(source: str) -> Kind | None:
+    for part in reversed(PurePosixPath(source).parts[:-1]):
+        if part in KIND_FOLDERS:
+            return KIND_FOLDERS[part]
+    return None
+
+
+def community_from_path(source: str) -> str | None:
+    """`session-notes/youth-justice/x.md` -> 'Youth Justice'."""
+    parts = PurePosixPath(source).parts
+    for i, part in enumerate(parts[:-2]):
+        if part in KIND_FOLDERS:
+            return parts[i + 1].replace("-", " ").replace("_", " ").title()
+    return None
+
+
+def title_from_filename(filename: str) -> str:
+    stem = PurePosixPath(filename).stem
+    return re.sub(r"[-_]+", " ", stem).strip().capitalize() or filename
+
+
+def resolve(
+    source: str,
+    filename: str,
+    loaded: LoadedDocument,
+    overrides: Overrides,
+    default_kind: Kind | None = None,
+) -> dict[str, Any]:
+    """Fields of the document record, each from the first place that has it."""
+    meta = loaded.metadata
+    kind_value = overrides.kind or meta.get("kind")
+    kind = parse_kind(kind_value) if kind_value else kind_from_path(source) or default_kind
+    if kind is None:
+        raise MetadataError(
+            "cannot tell whether this is a practice, session-note or reading: put it under "
+            "practices/, session-notes/ or readings/, add 'kind:' to its front matter, or pass "
+            "--kind"
+        )
+    date_match = _LEADING_DATE.match(PurePosixPath(filename).name)
+    return {
+        "title": (overrides.title or loaded.title or title_from_filename(filename)).strip(),
+        "kind": kind,
+        "community": overrides.community or meta.get("community") or community_from_path(source),
+        "tags": overrides.tags if overrides.tags is not None else parse_list(meta.get("tags")),
+        "authors": overrides.authors
+        if overrides.authors is not None
+        else parse_list(meta.get("authors") or meta.get("author")),
+        "date": parse_date(overrides.date)
+        or parse_date(meta.get("date"))
+        or (date_match.group(1) if date_match else None),
+    }

@@ -1,0 +1,256 @@
+"""The one ingest pipeline: read, check, load, chunk, store the original, embed, index.
+
+The command line, uploads and `reindex` all go through `Pipeline.ingest`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
+
+import numpy as np
+
+from ingest.chunking import ChunkingOptions, chunk_sections
+from ingest.errors import FileTooLarge, IngestError, NoTextError
+from ingest.loaders import load
+from ingest.metadata import resolve
+from ingest.models import IngestResult, Outcome, Overrides
+from ingest.originals import OriginalStore, content_hash
+from search.index import Index
+from search.models import ChunkRecord, DocumentRecord, Kind, Status
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[IngestResult], None]
+
+
+def document_id(source: str) -> str:
+    """A stable id derived from the source (path within the ingested root, or upload name)."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One file to ingest: where it comes from and how to read its bytes."""
+
+    source: str
+    read: Callable[[], bytes]
+    overrides: Overrides = field(default_factory=Overrides)
+    filename: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.filename or PurePosixPath(self.source).name
+
+
+@dataclass
+class _Prepared:
+    item: Item
+    doc: DocumentRecord
+    chunks: list[ChunkRecord]
+    previous: DocumentRecord | None
+    warnings: tuple[str, ...]
+
+
+@dataclass
+class Pipeline:
+    """Ingest files into an index, keeping their originals in a content-addressed store."""
+
+    index: Index
+    originals: OriginalStore
+    chunking: ChunkingOptions = field(default_factory=ChunkingOptions)
+    max_bytes: int | None = None
+    default_kind: Kind | None = None
+    batch_chunks: int = 256
+
+    def ingest(
+        self, items: Iterable[Item], progress: Progress | None = None, force: bool = False
+    ) -> list[IngestResult]:
+        """Ingest items in order; embeds in batches across documents. Never raises per file."""
+        results: list[IngestResult] = []
+        buffer: list[_Prepared] = []
+        hashes_in_buffer: dict[str, str] = {}
+
+        def emit(result: IngestResult) -> None:
+            results.append(result)
+            if progress:
+                progress(result)
+
+        def flush() -> None:
+            for result in self._write(buffer):
+                emit(result)
+            buffer.clear()
+            hashes_in_buffer.clear()
+
+        for item in items:
+            prepared = self._prepare(item, force, hashes_in_buffer)
+            if isinstance(prepared, IngestResult):
+                emit(prepared)
+                continue
+            buffer.append(prepared)
+            hashes_in_buffer[prepared.doc.content_hash] = prepared.doc.source
+            if sum(len(p.chunks) for p in buffer) >= self.batch_chunks:
+                flush()
+        if buffer:
+            flush()
+        return results
+
+    def _prepare(
+        self, item: Item, force: bool, hashes_in_buffer: dict[str, str]
+    ) -> _Prepared | IngestResult:
+        source = item.source
+        try:
+            data = item.read()
+            if self.max_bytes is not None and len(data) > self.max_bytes:
+                raise FileTooLarge(
+                    f"'{item.name}' is {len(data) / 1_048_576:.1f} MB; the limit is "
+                    f"{self.max_bytes / 1_048_576:.0f} MB"
+                )
+            digest = content_hash(data)
+            catalog = self.index.catalog
+            previous = catalog.find_by_source(source)
+            if not force:
+                if (
+                    previous is not None
+                    and previous.content_hash == digest
+                    and previous.status is Status.READY
+                ):
+                    return IngestResult(source, Outcome.UNCHANGED, previous)
+                twin = next((d for d in catalog.find_by_hash(digest) if d.source != source), None)
+                if twin is not None:
+                    return IngestResult(
+                        source,
+                        Outcome.DUPLICATE,
+                        twin,
+                        duplicate_of=twin.source,
+                        reason=f"same content as '{twin.source}'",
+                    )
+                if digest in hashes_in_buffer:
+                    return IngestResult(
+                        source,
+                        Outcome.DUPLICATE,
+                        duplicate_of=hashes_in_buffer[digest],
+                        reason=f"same content as '{hashes_in_buffer[digest]}'",
+                    )
+            loaded = load(data, item.name)
+            fields = resolve(source, item.name, loaded, item.overrides, self.default_kind)
+            doc = DocumentRecord(
+                id=document_id(source),
+                source=source,
+                content_hash=digest,
+                filename=item.name,
+                media_type=loaded.media_type,
+                n_pages=loaded.n_pages,
+                warnings=tuple(loaded.warnings),
+                status=Status.PENDING,
+                **fields,
+            )
+            chunks = chunk_sections(
+                doc.id,
+                doc.title,
+                loaded.sections,
+                self.index.embedder.count_tokens,
+                self.chunking,
+            )
+            if not chunks:
+                raise NoTextError(f"'{item.name}' has no text to index")
+            self.originals.put(data)
+        except IngestError as exc:
+            return IngestResult(source, Outcome.FAILED, reason=str(exc))
+        except OSError as exc:
+            return IngestResult(source, Outcome.FAILED, reason=f"cannot read the file: {exc}")
+        return _Prepared(item, doc, chunks, previous, tuple(loaded.warnings))
+
+    def _write(self, batch: list[_Prepared]) -> list[IngestResult]:
+        all_chunks = [c for p in batch for c in p.chunks]
+        vectors = self.index.embed(all_chunks)
+        results = []
+        start = 0
+        for prepared in batch:
+            end = start + len(prepared.chunks)
+            part = vectors[start:end]
+            start = end
+            results.append(self._write_one(prepared, np.ascontiguousarray(part)))
+        return results
+
+    def _write_one(self, prepared: _Prepared, vectors: np.ndarray) -> IngestResult:
+        doc = prepared.doc
+        try:
+            written = self.index.write(doc, prepared.chunks, vectors)
+        except Exception as exc:
+            log.exception("indexing %s failed", doc.source)
+            self._undo(doc, prepared.previous)
+            return IngestResult(doc.source, Outcome.FAILED, reason=f"indexing failed: {exc}")
+        outcome = Outcome.UPDATED if prepared.previous is not None else Outcome.ADDED
+        if prepared.previous is not None and prepared.previous.content_hash != doc.content_hash:
+            self._drop_original_if_unused(prepared.previous.content_hash)
+        return IngestResult(doc.source, outcome, written, warnings=prepared.warnings)
+
+    def _undo(self, doc: DocumentRecord, previous: DocumentRecord | None) -> None:
+        """Leave no half-indexed document: remove it, or put the previous version back."""
+        try:
+            if previous is None:
+                self.index.delete(doc.id)
+            else:
+                restore = self._item_for(previous)
+                self.ingest([restore], force=True)
+        except Exception:  # the repair on start-up finishes what this cannot
+            log.exception("could not undo a failed write of %s", doc.source)
+
+    def _item_for(self, doc: DocumentRecord) -> Item:
+        """An item that re-ingests a catalogued document from its original and metadata."""
+        digest = doc.content_hash
+        return Item(
+            source=doc.source,
+            filename=doc.filename,
+            read=lambda: self.originals.get(digest),
+            overrides=Overrides(
+                kind=doc.kind.value,
+                community=doc.community,
+                title=doc.title,
+                tags=doc.tags,
+                authors=doc.authors,
+                date=doc.date,
+            ),
+        )
+
+    def _drop_original_if_unused(self, digest: str) -> None:
+        if not self.index.catalog.find_by_hash(digest):
+            self.originals.remove(digest)
+
+    def delete(self, doc_id: str) -> DocumentRecord:
+        """Remove a document from every index and drop its original if nothing else uses it."""
+        doc = self.index.catalog.get(doc_id)
+        self.index.delete(doc_id)
+        self._drop_original_if_unused(doc.content_hash)
+        return doc
+
+    def prune(self, present: set[str], keep: Callable[[str], bool]) -> list[IngestResult]:
+        """Delete documents whose source is gone: not in `present` and not kept by `keep`."""
+        results = []
+        for doc in self.index.catalog.all_documents():
+            if doc.source not in present and not keep(doc.source):
+                self.delete(doc.id)
+                results.append(IngestResult(doc.source, Outcome.PRUNED, doc))
+        return results
+
+    def reindex(self, progress: Progress | None = None) -> list[IngestResult]:
+        """Rebuild every document from its stored original (for a new model or chunking)."""
+        docs = self.index.catalog.all_documents()
+        return self.ingest([self._item_for(d) for d in docs], progress=progress, force=True)
+
+    def repair(self) -> list[IngestResult]:
+        """Finish writes interrupted by a crash: re-ingest PENDING documents from originals."""
+        pending = self.index.catalog.pending()
+        ready = [d for d in pending if self.originals.exists(d.content_hash)]
+        for doc in pending:
+            if doc not in ready:
+                self.index.delete(doc.id)
+        return self.ingest([self._item_for(d) for d in ready], force=True)
+
+
+def with_overrides(item: Item, overrides: Overrides) -> Item:
+    return replace(item, overrides=overrides)

@@ -1,0 +1,383 @@
+"""The catalog: documents, their chunks and the lexical (FTS5/BM25) index in one SQLite file.
+
+Chunks and their lexical entries are written in one transaction, so the lexical index can
+never disagree with the catalog. A document is searchable only once its status is READY.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from search.errors import DocumentNotFoundError
+from search.lexical import index_terms
+from search.models import ChunkRecord, DocumentRecord, Filters, Kind, Status
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    community TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    authors TEXT NOT NULL DEFAULT '[]',
+    date TEXT,
+    content_hash TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    n_pages INTEGER,
+    warnings TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL,
+    n_chunks INTEGER NOT NULL DEFAULT 0,
+    added_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    context TEXT NOT NULL DEFAULT '',
+    heading_path TEXT NOT NULL DEFAULT '[]',
+    page_start INTEGER,
+    page_end INTEGER
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize='unicode61');
+"""
+
+_DOC_COLUMNS = (
+    "id, source, title, kind, community, tags, authors, date, content_hash, filename, "
+    "media_type, n_pages, warnings, status, added_at, updated_at"
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _doc_from_row(row: sqlite3.Row) -> DocumentRecord:
+    return DocumentRecord(
+        id=row["id"],
+        source=row["source"],
+        title=row["title"],
+        kind=Kind(row["kind"]),
+        community=row["community"],
+        tags=tuple(json.loads(row["tags"])),
+        authors=tuple(json.loads(row["authors"])),
+        date=row["date"],
+        content_hash=row["content_hash"],
+        filename=row["filename"],
+        media_type=row["media_type"],
+        n_pages=row["n_pages"],
+        warnings=tuple(json.loads(row["warnings"])),
+        status=Status(row["status"]),
+        added_at=row["added_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _chunk_from_row(row: sqlite3.Row) -> ChunkRecord:
+    return ChunkRecord(
+        doc_id=row["doc_id"],
+        ordinal=row["ordinal"],
+        text=row["text"],
+        context=row["context"],
+        heading_path=tuple(json.loads(row["heading_path"])),
+        page_start=row["page_start"],
+        page_end=row["page_end"],
+    )
+
+
+def filter_sql(filters: Filters, alias: str = "d") -> tuple[str, list[Any]]:
+    """SQL conditions (joined with AND) and parameters for filters on the documents table."""
+    clauses = [f"{alias}.status = ?"]
+    params: list[Any] = [Status.READY.value]
+    if filters.kind:
+        clauses.append(f"{alias}.kind = ?")
+        params.append(filters.kind.value)
+    if filters.community:
+        clauses.append(f"{alias}.community = ?")
+        params.append(filters.community)
+    for tag in filters.tags:
+        clauses.append(f"EXISTS (SELECT 1 FROM json_each({alias}.tags) WHERE value = ?)")
+        params.append(tag)
+    if filters.date_from:
+        clauses.append(f"{alias}.date >= ?")
+        params.append(filters.date_from)
+    if filters.date_to:
+        clauses.append(f"{alias}.date <= ?")
+        params.append(filters.date_to)
+    if filters.doc_ids is not None:
+        marks = ",".join("?" * len(filters.doc_ids)) or "NULL"
+        clauses.append(f"{alias}.id IN ({marks})")
+        params.extend(filters.doc_ids)
+    if filters.exclude_doc_ids:
+        marks = ",".join("?" * len(filters.exclude_doc_ids))
+        clauses.append(f"{alias}.id NOT IN ({marks})")
+        params.extend(filters.exclude_doc_ids)
+    return " AND ".join(clauses), params
+
+
+class Catalog:
+    """Documents, chunks and the lexical index, persistent in `commons.db`."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return list(self._db.execute(sql, params))
+
+    # --- meta -------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0]["value"]) if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # --- documents --------------------------------------------------------------------
+    def begin_document(self, doc: DocumentRecord) -> DocumentRecord:
+        """Record a document as PENDING (not searchable) before its indexes are written."""
+        now = _now()
+        existing = self.find_by_id(doc.id)
+        added = existing.added_at if existing else now
+        columns = [c.strip() for c in _DOC_COLUMNS.split(",")]
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in {"id", "added_at"})
+        with self.transaction() as db:
+            db.execute(
+                f"INSERT INTO documents({_DOC_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                f"ON CONFLICT(id) DO UPDATE SET {updates}",
+                (
+                    doc.id,
+                    doc.source,
+                    doc.title,
+                    doc.kind.value,
+                    doc.community,
+                    json.dumps(list(doc.tags)),
+                    json.dumps(list(doc.authors)),
+                    doc.date,
+                    doc.content_hash,
+                    doc.filename,
+                    doc.media_type,
+                    doc.n_pages,
+                    json.dumps(list(doc.warnings)),
+                    Status.PENDING.value,
+                    added,
+                    now,
+                ),
+            )
+        return self.get(doc.id)
+
+    def commit_document(self, doc_id: str, chunks: Sequence[ChunkRecord]) -> DocumentRecord:
+        """Write chunks and their lexical entries and mark the document READY, atomically."""
+        with self.transaction() as db:
+            self._delete_chunks(db, doc_id)
+            for chunk in chunks:
+                cur = db.execute(
+                    "INSERT INTO chunks(id, doc_id, ordinal, text, context, heading_path, "
+                    "page_start, page_end) VALUES (?,?,?,?,?,?,?,?)",
+                    (
+                        chunk.id,
+                        doc_id,
+                        chunk.ordinal,
+                        chunk.text,
+                        chunk.context,
+                        json.dumps(list(chunk.heading_path)),
+                        chunk.page_start,
+                        chunk.page_end,
+                    ),
+                )
+                db.execute(
+                    "INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)",
+                    (cur.lastrowid, index_terms(chunk.indexed_text)),
+                )
+            db.execute(
+                "UPDATE documents SET status = ?, n_chunks = ?, updated_at = ? WHERE id = ?",
+                (Status.READY.value, len(chunks), _now(), doc_id),
+            )
+        return self.get(doc_id)
+
+    @staticmethod
+    def _delete_chunks(db: sqlite3.Connection, doc_id: str) -> None:
+        db.execute(
+            "DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE doc_id = ?)",
+            (doc_id,),
+        )
+        db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.transaction() as db:
+            self._delete_chunks(db, doc_id)
+            db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def update_metadata(self, doc_id: str, **fields: Any) -> DocumentRecord:
+        """Change title, kind, community, tags, authors or date of a document."""
+        allowed = {"title", "kind", "community", "tags", "authors", "date"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"cannot update {sorted(unknown)}")
+        self.get(doc_id)
+        sets, params = [], []
+        for key, value in fields.items():
+            if key in {"tags", "authors"}:
+                value = json.dumps(list(value))
+            elif key == "kind":
+                value = Kind(value).value
+            sets.append(f"{key} = ?")
+            params.append(value)
+        if sets:
+            with self.transaction() as db:
+                db.execute(
+                    f"UPDATE documents SET {', '.join(sets)}, updated_at = ? WHERE id = ?",
+                    (*params, _now(), doc_id),
+                )
+        return self.get(doc_id)
+
+    def find_by_id(self, doc_id: str) -> DocumentRecord | None:
+        rows = self._query(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
+        return _doc_from_row(rows[0]) if rows else None
+
+    def get(self, doc_id: str) -> DocumentRecord:
+        doc = self.find_by_id(doc_id)
+        if doc is None:
+            raise DocumentNotFoundError(doc_id)
+        return doc
+
+    def find_by_source(self, source: str) -> DocumentRecord | None:
+        rows = self._query(f"SELECT {_DOC_COLUMNS} FROM documents WHERE source = ?", (source,))
+        return _doc_from_row(rows[0]) if rows else None
+
+    def find_by_hash(self, content_hash: str) -> list[DocumentRecord]:
+        rows = self._query(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE content_hash = ?", (content_hash,)
+        )
+        return [_doc_from_row(r) for r in rows]
+
+    def documents(
+        self,
+        filters: Filters = Filters(),
+        sort: str = "title",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[DocumentRecord]:
+        """Searchable documents matching the filters, sorted by title, -date, date, added."""
+        order = {
+            "title": "d.title COLLATE NOCASE ASC",
+            "date": "d.date ASC",
+            "-date": "d.date DESC",
+            "added": "d.added_at DESC",
+        }.get(sort)
+        if order is None:
+            raise ValueError("sort must be one of title, date, -date, added")
+        where, params = filter_sql(filters)
+        sql = f"SELECT {_DOC_COLUMNS} FROM documents d WHERE {where} ORDER BY {order}, d.id"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [_doc_from_row(r) for r in self._query(sql, params)]
+
+    def count(self, filters: Filters = Filters()) -> int:
+        where, params = filter_sql(filters)
+        return int(self._query(f"SELECT COUNT(*) FROM documents d WHERE {where}", params)[0][0])
+
+    def pending(self) -> list[DocumentRecord]:
+        rows = self._query(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE status = ?", (Status.PENDING.value,)
+        )
+        return [_doc_from_row(r) for r in rows]
+
+    def all_documents(self) -> list[DocumentRecord]:
+        return [_doc_from_row(r) for r in self._query(f"SELECT {_DOC_COLUMNS} FROM documents")]
+
+    # --- chunks -----------------------------------------------------------------------
+    def chunks_of(self, doc_id: str) -> list[ChunkRecord]:
+        rows = self._query("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
+        return [_chunk_from_row(r) for r in rows]
+
+    def chunks_by_id(self, chunk_ids: Sequence[str]) -> dict[str, ChunkRecord]:
+        found: dict[str, ChunkRecord] = {}
+        ids = list(chunk_ids)
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for row in self._query(f"SELECT * FROM chunks WHERE id IN ({marks})", part):
+                found[row["id"]] = _chunk_from_row(row)
+        return found
+
+    def chunk_count(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM chunks")[0][0])
+
+    def chunk_ids(self) -> set[str]:
+        return {r["id"] for r in self._query("SELECT id FROM chunks")}
+
+    # --- lexical retrieval --------------------------------------------------------------
+    def lexical_search(self, match: str, filters: Filters, limit: int) -> list[tuple[str, float]]:
+        """Chunks matching an FTS5 expression, best BM25 first, filters applied inside."""
+        where, params = filter_sql(filters)
+        sql = (
+            "SELECT c.id AS id, bm25(chunks_fts) AS score FROM chunks_fts "
+            "JOIN chunks c ON c.rowid = chunks_fts.rowid "
+            "JOIN documents d ON d.id = c.doc_id "
+            f"WHERE chunks_fts MATCH ? AND {where} ORDER BY score LIMIT ?"
+        )
+        rows = self._query(sql, [match, *params, limit])
+        # FTS5's bm25() is negative, lower is better: flip it so higher is better.
+        return [(r["id"], -float(r["score"])) for r in rows]
+
+    def facet_counts(self, filters: Filters) -> dict[str, dict[str, int]]:
+        """Document counts per kind, community, tag and year for the filtered set."""
+        where, params = filter_sql(filters)
+        facets: dict[str, dict[str, int]] = {}
+        for name, expr in (
+            ("kind", "d.kind"),
+            ("community", "d.community"),
+            ("year", "substr(d.date, 1, 4)"),
+        ):
+            rows = self._query(
+                f"SELECT {expr} AS v, COUNT(*) AS n FROM documents d WHERE {where} "
+                f"AND {expr} IS NOT NULL GROUP BY v ORDER BY n DESC, v",
+                params,
+            )
+            facets[name] = {str(r["v"]): int(r["n"]) for r in rows}
+        rows = self._query(
+            f"SELECT t.value AS v, COUNT(*) AS n FROM documents d, json_each(d.tags) t "
+            f"WHERE {where} GROUP BY v ORDER BY n DESC, v",
+            params,
+        )
+        facets["tags"] = {str(r["v"]): int(r["n"]) for r in rows}
+        return facets

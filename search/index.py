@@ -1,0 +1,71 @@
+"""The index: catalog + lexical index + vector store, written in a recoverable order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from search.catalog import Catalog
+from search.embedder import Embedder, Vectors
+from search.errors import ModelMismatchError
+from search.models import ChunkRecord, DocumentRecord
+from search.vectors import VectorStore
+
+
+class Index:
+    """Everything searchable in one data folder.
+
+    Write order: the catalog row goes in as PENDING, then the vectors, then chunks and
+    lexical entries with the READY mark in one SQLite transaction. A crash leaves at worst a
+    PENDING row (never searchable) that `check --repair` rebuilds from the stored original.
+    """
+
+    def __init__(self, data_dir: Path, embedder: Embedder, *, adopt_model: bool = False) -> None:
+        self.data_dir = data_dir
+        self.embedder = embedder
+        self.catalog = Catalog(data_dir / "commons.db")
+        self.vectors = VectorStore(data_dir / "chroma")
+        self._check_model(adopt_model)
+
+    def _check_model(self, adopt: bool) -> None:
+        stored = self.catalog.get_meta("model")
+        stored_dim = int(self.catalog.get_meta("dimension") or 0)
+        same = stored == self.embedder.name and stored_dim == self.embedder.dimension
+        if stored is not None and not same:
+            if not adopt:
+                raise ModelMismatchError(
+                    stored, stored_dim, self.embedder.name, self.embedder.dimension
+                )
+            self.vectors.reset()
+        if stored is None or not same:
+            self.catalog.set_meta("model", self.embedder.name)
+            self.catalog.set_meta("dimension", str(self.embedder.dimension))
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    def embed(self, chunks: Sequence[ChunkRecord]) -> Vectors:
+        return self.embedder.encode([c.indexed_text for c in chunks])
+
+    def write(
+        self, doc: DocumentRecord, chunks: Sequence[ChunkRecord], vectors: Vectors | None = None
+    ) -> DocumentRecord:
+        """Add or replace a document with its chunks in every store."""
+        if vectors is None:
+            vectors = self.embed(chunks)
+        self.catalog.begin_document(doc)
+        self.vectors.delete_document(doc.id)
+        self.vectors.add(doc, chunks, vectors)
+        return self.catalog.commit_document(doc.id, chunks)
+
+    def delete(self, doc_id: str) -> None:
+        """Remove a document: catalog and lexical entries first, so it stops being found."""
+        self.catalog.get(doc_id)
+        self.catalog.delete_document(doc_id)
+        self.vectors.delete_document(doc_id)
+
+    def update_metadata(self, doc_id: str, **fields: object) -> DocumentRecord:
+        """Change metadata in the catalog and the vector filters, without re-embedding."""
+        doc = self.catalog.update_metadata(doc_id, **fields)
+        self.vectors.update_metadata(doc, self.catalog.chunks_of(doc_id))
+        return doc

@@ -1,0 +1,65 @@
+"""Lexical analysis for the BM25 index: English stemming and stop words, and FTS5 queries."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import bm25s
+import Stemmer
+
+_PHRASE = re.compile(r'"([^"]+)"')
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def analyze(texts: list[str]) -> list[list[str]]:
+    """Lower-cased, stop-word-free, stemmed terms of each text (bm25s' English analysis)."""
+    if not texts:
+        return []
+    tokens = bm25s.tokenize(
+        texts,
+        lower=True,
+        stopwords="en",
+        stemmer=_stemmer(),
+        return_ids=False,
+        show_progress=False,
+    )
+    return [list(t) for t in tokens]
+
+
+def index_terms(text: str) -> str:
+    """The space-joined terms stored in the FTS5 table for one chunk."""
+    return " ".join(analyze([text])[0])
+
+
+def quoted_phrases(query: str) -> list[str]:
+    """Phrases the practitioner put in double quotes."""
+    return [p.strip() for p in _PHRASE.findall(query) if p.strip()]
+
+
+def _fts_phrase(terms: list[str]) -> str:
+    return '"' + " ".join(t.replace('"', "") for t in terms) + '"'
+
+
+def match_expression(query: str) -> str | None:
+    """An FTS5 MATCH expression: any query term may match (ranked by BM25).
+
+    Terms are quoted so that no user input is read as FTS5 syntax.
+    """
+    terms = sorted(set(analyze([query])[0]))
+    if not terms:
+        return None
+    return " OR ".join(_fts_phrase([t]) for t in terms)
+
+
+def phrase_expression(query: str) -> str | None:
+    """An FTS5 MATCH expression that every quoted phrase of the query must satisfy."""
+    phrases = [analyze([p])[0] for p in quoted_phrases(query)]
+    phrases = [p for p in phrases if p]
+    if not phrases:
+        return None
+    return " AND ".join(_fts_phrase(p) for p in phrases)

@@ -1,0 +1,112 @@
+"""Typed records that flow between ingest, the index and the search service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What a document is: a practice guide, notes from a CoP meeting, or a reading."""
+
+    PRACTICE = "practice"
+    SESSION_NOTE = "session-note"
+    READING = "reading"
+
+
+class Method(StrEnum):
+    """How candidates are retrieved."""
+
+    BM25 = "bm25"
+    DENSE = "dense"
+    HYBRID = "hybrid"
+    RERANK = "rerank"
+
+
+class Status(StrEnum):
+    """Where a document is in its write sequence; only READY documents are searchable."""
+
+    PENDING = "pending"
+    READY = "ready"
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A document as the catalog knows it."""
+
+    id: str
+    source: str
+    title: str
+    kind: Kind
+    content_hash: str
+    filename: str
+    media_type: str
+    community: str | None = None
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    date: str | None = None  # ISO yyyy-mm-dd
+    n_pages: int | None = None
+    warnings: tuple[str, ...] = ()
+    status: Status = Status.READY
+    added_at: str = ""
+    updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """A passage of a document, the unit that is embedded and retrieved."""
+
+    doc_id: str
+    ordinal: int
+    text: str
+    heading_path: tuple[str, ...] = ()
+    page_start: int | None = None
+    page_end: int | None = None
+    context: str = ""  # title and heading path, embedded and indexed with the text
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc_id}:{self.ordinal}"
+
+    @property
+    def indexed_text(self) -> str:
+        """The text that is embedded and lexically indexed: context first, then the passage."""
+        return f"{self.context}\n{self.text}" if self.context else self.text
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions applied inside retrieval, before the top-k is cut."""
+
+    kind: Kind | None = None
+    community: str | None = None
+    tags: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    doc_ids: tuple[str, ...] | None = None
+    exclude_doc_ids: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrieved chunk of a hit, with where it comes from."""
+
+    chunk_id: str
+    text: str
+    score: float
+    heading_path: tuple[str, ...] = ()
+    page_start: int | None = None
+    page_end: int | None = None
+    snippet: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A document answering a query, with its best passages."""
+
+    document: DocumentRecord
+    score: float
+    passages: tuple[Passage, ...] = field(default_factory=tuple)

@@ -1,0 +1,192 @@
+"""Query-time retrieval: lexical, dense or hybrid candidates, fused and grouped by document."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+import numpy as np
+
+from search.fusion import FusionMode, Ranking, fuse
+from search.index import Index
+from search.lexical import match_expression, phrase_expression
+from search.models import ChunkRecord, DocumentRecord, Filters, Hit, Method, Passage
+from search.snippets import make_snippet
+
+
+class Reranker(Protocol):
+    """Rescores (query, passage) pairs; higher is better."""
+
+    def score(self, query: str, passages: Sequence[str]) -> list[float]: ...
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """How to search; the defaults are the ones the benchmarks support."""
+
+    method: Method = Method.HYBRID
+    k: int = 10
+    candidates: int = 100
+    passages_per_hit: int = 3
+    fusion: FusionMode = FusionMode.RRF
+    weights: tuple[float, float] = (1.0, 1.0)  # lexical, dense
+    rerank_top: int = 30
+    snippets: bool = True
+
+
+def _phrase_filter(index: Index, query: str, filters: Filters) -> Filters:
+    """Restrict to documents that contain every quoted phrase of the query."""
+    expression = phrase_expression(query)
+    if expression is None:
+        return filters
+    hits = index.catalog.lexical_search(expression, filters, limit=100_000)
+    docs = {chunk_id.rsplit(":", 1)[0] for chunk_id, _ in hits}
+    return replace(filters, doc_ids=tuple(sorted(docs)))
+
+
+def lexical_candidates(index: Index, query: str, filters: Filters, limit: int) -> Ranking:
+    expression = match_expression(query)
+    if expression is None:
+        return []
+    return index.catalog.lexical_search(expression, filters, limit)
+
+
+def dense_candidates(index: Index, query: str, filters: Filters, limit: int) -> Ranking:
+    vector = index.embedder.encode([query])[0]
+    return index.vectors.query(vector, filters, limit)
+
+
+def _by_document(ranking: Ranking) -> list[tuple[str, float]]:
+    """A document ranking from a chunk ranking: each document scores its best chunk."""
+    best: dict[str, float] = {}
+    for chunk_id, score in ranking:
+        doc_id = chunk_id.rsplit(":", 1)[0]
+        if doc_id not in best:
+            best[doc_id] = score
+    return list(best.items())
+
+
+def search(
+    index: Index,
+    query: str,
+    filters: Filters = Filters(),
+    options: SearchOptions = SearchOptions(),
+    reranker: Reranker | None = None,
+) -> list[Hit]:
+    """Documents answering the query, best first, each with its best passages."""
+    if not query.strip():
+        return []
+    filters = _phrase_filter(index, query, filters)
+    if filters.doc_ids is not None and not filters.doc_ids:
+        return []
+    limit = max(options.candidates, 3 * options.k)
+    rankings: list[Ranking] = []
+    if options.method in (Method.BM25, Method.HYBRID, Method.RERANK):
+        rankings.append(lexical_candidates(index, query, filters, limit))
+    if options.method in (Method.DENSE, Method.HYBRID, Method.RERANK):
+        rankings.append(dense_candidates(index, query, filters, limit))
+    weights = list(options.weights) if len(rankings) == 2 else None
+    chunk_scores = (
+        dict(fuse(rankings, options.fusion, weights)) if len(rankings) > 1 else dict(rankings[0])
+    )
+    doc_ranking = (
+        fuse([_by_document(r) for r in rankings], options.fusion, weights)
+        if len(rankings) > 1
+        else _by_document(rankings[0])
+    )
+    chunks = index.catalog.chunks_by_id(list(chunk_scores))
+    if reranker is not None and options.method is Method.RERANK:
+        doc_ranking, chunk_scores = _rerank(
+            query, doc_ranking, chunk_scores, chunks, reranker, options.rerank_top
+        )
+    top_docs = [d for d, _ in doc_ranking[: options.k * 2]]
+    documents = {d.id: d for d in index.catalog.documents(Filters(doc_ids=tuple(top_docs)))}
+    hits: list[Hit] = []
+    for doc_id, score in doc_ranking:
+        doc = documents.get(doc_id)
+        if doc is None:  # not READY or gone since the candidates were read
+            continue
+        hits.append(Hit(doc, score, _passages(doc, chunk_scores, chunks, query, options)))
+        if len(hits) == options.k:
+            break
+    return hits
+
+
+def _passages(
+    doc: DocumentRecord,
+    chunk_scores: dict[str, float],
+    chunks: dict[str, ChunkRecord],
+    query: str,
+    options: SearchOptions,
+) -> tuple[Passage, ...]:
+    own = sorted(
+        (
+            (cid, s)
+            for cid, s in chunk_scores.items()
+            if cid in chunks and chunks[cid].doc_id == doc.id
+        ),
+        key=lambda kv: -kv[1],
+    )[: options.passages_per_hit]
+    passages = []
+    for cid, score in own:
+        chunk = chunks[cid]
+        passages.append(
+            Passage(
+                chunk_id=cid,
+                text=chunk.text,
+                score=score,
+                heading_path=chunk.heading_path,
+                page_start=chunk.page_start,
+                page_end=chunk.page_end,
+                snippet=make_snippet(chunk.text, query) if options.snippets else "",
+            )
+        )
+    return tuple(passages)
+
+
+def _rerank(
+    query: str,
+    doc_ranking: list[tuple[str, float]],
+    chunk_scores: dict[str, float],
+    chunks: dict[str, ChunkRecord],
+    reranker: Reranker,
+    top: int,
+) -> tuple[list[tuple[str, float]], dict[str, float]]:
+    """Rescore the best chunks of the top documents with a cross-encoder."""
+    head = {d for d, _ in doc_ranking[:top]}
+    candidates = [
+        cid
+        for cid, _ in sorted(chunk_scores.items(), key=lambda kv: -kv[1])
+        if cid in chunks and chunks[cid].doc_id in head
+    ][: top * 2]
+    scores = reranker.score(query, [chunks[c].indexed_text for c in candidates])
+    rescored = dict(zip(candidates, scores, strict=True))
+    best: dict[str, float] = {}
+    for cid, score in sorted(rescored.items(), key=lambda kv: -kv[1]):
+        best.setdefault(chunks[cid].doc_id, score)
+    reranked = sorted(best.items(), key=lambda kv: -kv[1])
+    tail = [(d, s) for d, s in doc_ranking if d not in best]
+    floor = min(best.values(), default=0.0)
+    return reranked + [(d, floor - 1 - i) for i, (d, _) in enumerate(tail)], {
+        **chunk_scores,
+        **rescored,
+    }
+
+
+def related(index: Index, doc_id: str, filters: Filters = Filters(), k: int = 5) -> list[Hit]:
+    """Documents nearest to a document (its mean chunk vector), excluding itself."""
+    index.catalog.get(doc_id)
+    ids = index.vectors.ids_of_document(doc_id)
+    vectors = index.vectors.vectors_of(ids)
+    if len(vectors) == 0:
+        return []
+    centroid = vectors.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    filters = replace(filters, exclude_doc_ids=(*filters.exclude_doc_ids, doc_id))
+    ranking = index.vectors.query(centroid.astype(np.float32), filters, limit=max(50, 10 * k))
+    doc_ranking = _by_document(ranking)
+    documents = {
+        d.id: d for d in index.catalog.documents(Filters(doc_ids=tuple(d for d, _ in doc_ranking)))
+    }
+    return [Hit(documents[d], s) for d, s in doc_ranking if d in documents][:k]

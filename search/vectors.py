@@ -1,0 +1,142 @@
+"""The dense index: chunk embeddings in a Chroma collection, always with our own vectors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import chromadb
+from chromadb.config import Settings
+
+from search.embedder import Vectors
+from search.models import ChunkRecord, DocumentRecord, Filters
+
+COLLECTION = "chunks"
+
+
+def chunk_metadata(doc: DocumentRecord, chunk: ChunkRecord) -> dict[str, Any]:
+    """What Chroma stores beside a vector: enough to filter inside the ANN search."""
+    meta: dict[str, Any] = {
+        "doc_id": doc.id,
+        "kind": doc.kind.value,
+        "community": doc.community or "",
+        "date": int(doc.date.replace("-", "")) if doc.date else 0,
+        "ordinal": chunk.ordinal,
+    }
+    if doc.tags:
+        meta["tags"] = list(doc.tags)
+    return meta
+
+
+def where_clause(filters: Filters) -> dict[str, Any] | None:
+    """A Chroma `where` filter equivalent to the catalog's SQL filter."""
+    clauses: list[dict[str, Any]] = []
+    if filters.kind:
+        clauses.append({"kind": filters.kind.value})
+    if filters.community:
+        clauses.append({"community": filters.community})
+    for tag in filters.tags:
+        clauses.append({"tags": {"$contains": tag}})
+    if filters.date_from:
+        clauses.append({"date": {"$gte": int(filters.date_from.replace("-", ""))}})
+    if filters.date_to:
+        clauses.append({"date": {"$lte": int(filters.date_to.replace("-", "")) or 99999999}})
+    if filters.doc_ids is not None:
+        clauses.append({"doc_id": {"$in": list(filters.doc_ids) or [""]}})
+    if filters.exclude_doc_ids:
+        clauses.append({"doc_id": {"$nin": list(filters.exclude_doc_ids)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class VectorStore:
+    """A persistent Chroma collection of chunk vectors, cosine distance."""
+
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self._client = chromadb.PersistentClient(
+            path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=False)
+        )
+        self._collection = self._open_collection()
+
+    def _open_collection(self) -> Any:
+        return self._client.get_or_create_collection(
+            COLLECTION,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 200}},
+        )
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def add(self, doc: DocumentRecord, chunks: Sequence[ChunkRecord], vectors: Vectors) -> None:
+        if not chunks:
+            return
+        batch = 2000
+        for start in range(0, len(chunks), batch):
+            part = chunks[start : start + batch]
+            self._collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=vectors[start : start + batch],
+                metadatas=[chunk_metadata(doc, c) for c in part],
+            )
+
+    def delete_document(self, doc_id: str) -> None:
+        self._collection.delete(where={"doc_id": doc_id})
+
+    def update_metadata(self, doc: DocumentRecord, chunks: Sequence[ChunkRecord]) -> None:
+        """Refresh filter fields after a metadata change, without re-embedding."""
+        if chunks:
+            self._collection.update(
+                ids=[c.id for c in chunks], metadatas=[chunk_metadata(doc, c) for c in chunks]
+            )
+
+    def query(self, vector: Vectors, filters: Filters, limit: int) -> list[tuple[str, float]]:
+        """Nearest chunks as (chunk id, cosine similarity), best first."""
+        total = self.count()
+        if total == 0 or limit <= 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=vector.reshape(1, -1),
+            n_results=min(limit, total),
+            where=where_clause(filters),
+            include=["distances"],
+        )
+        ids = result["ids"][0]
+        distances = (result["distances"] or [[]])[0]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
+
+    def vectors_of(self, chunk_ids: Sequence[str]) -> Vectors:
+        import numpy as np
+
+        if not chunk_ids:
+            return np.zeros((0, 0), dtype=np.float32)
+        got = self._collection.get(ids=list(chunk_ids), include=["embeddings"])
+        order = {cid: i for i, cid in enumerate(got["ids"])}
+        embeddings = got["embeddings"]
+        assert embeddings is not None
+        return np.asarray([embeddings[order[c]] for c in chunk_ids if c in order], np.float32)
+
+    def ids_of_document(self, doc_id: str) -> list[str]:
+        return list(self._collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+
+    def all_ids(self) -> set[str]:
+        ids: set[str] = set()
+        offset, page = 0, 5000
+        while True:
+            got = self._collection.get(include=[], limit=page, offset=offset)["ids"]
+            ids.update(got)
+            if len(got) < page:
+                return ids
+            offset += page
+
+    def delete_ids(self, chunk_ids: Sequence[str]) -> None:
+        if chunk_ids:
+            self._collection.delete(ids=list(chunk_ids))
+
+    def reset(self) -> None:
+        """Drop every vector (for reindex with another model)."""
+        self._client.delete_collection(COLLECTION)
+        self._collection = self._open_collection()

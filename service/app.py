@@ -1,0 +1,52 @@
+"""The FastAPI application: JSON API (and, later, the web page) over one runtime."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from service.api import router
+from service.runtime import open_runtime
+from service.settings import Settings
+
+log = logging.getLogger("commons")
+
+
+def is_loopback(host: str) -> bool:
+    if host in {"localhost"}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def create_app(settings: Settings, host: str = "127.0.0.1") -> FastAPI:
+    """Build the app; the model and index open once, here, not per request."""
+    if not settings.tokens and not is_loopback(host):
+        raise RuntimeError(
+            f"refusing to serve on {host} without API tokens: set COMMONS_API_TOKENS "
+            "(comma-separated) so that only people holding a token can change documents"
+        )
+    runtime = open_runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not settings.tokens:
+            log.warning("No COMMONS_API_TOKENS set: anyone on this machine may upload and delete")
+        yield
+        runtime.close()
+
+    app = FastAPI(
+        title="Practice Commons",
+        version="1.0.0",
+        description="Search best practices, session notes and readings of Communities of Practice.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.include_router(router)
+    return app

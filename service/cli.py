@@ -1,0 +1,337 @@
+"""The `commons` command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ingest.errors import MetadataError
+from ingest.files import discover
+from ingest.metadata import parse_kind
+from ingest.models import IngestResult, Outcome, Overrides
+from search.errors import SearchError
+from search.models import Filters, Hit, Kind, Method
+from search.retrieval import search as run_search
+from service.runtime import Runtime, open_runtime, search_options
+from service.settings import get_settings
+
+app = typer.Typer(
+    help="Practice Commons: ingest practices, session notes and readings; search them.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+def _open(adopt_model: bool = False) -> Runtime:
+    try:
+        return open_runtime(get_settings(), adopt_model=adopt_model)
+    except (SearchError, FileNotFoundError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _kind(value: str | None) -> Kind | None:
+    if value is None:
+        return None
+    try:
+        return parse_kind(value)
+    except MetadataError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[current]}"),
+        console=err,
+        transient=False,
+    )
+
+
+def _summary(results: list[IngestResult], as_json: bool) -> None:
+    counts = Counter(r.outcome.value for r in results)
+    if as_json:
+        console.print_json(
+            json.dumps(
+                {
+                    "summary": {o.value: counts.get(o.value, 0) for o in Outcome},
+                    "results": [
+                        {
+                            "source": r.source,
+                            "outcome": r.outcome.value,
+                            "reason": r.reason,
+                            "id": r.document.id if r.document else None,
+                            "warnings": list(r.warnings),
+                        }
+                        for r in results
+                    ],
+                }
+            )
+        )
+        return
+    for r in results:
+        if r.outcome is Outcome.FAILED:
+            err.print(f"[red]failed[/red]    {r.source}: {r.reason}")
+        elif r.outcome is Outcome.DUPLICATE:
+            err.print(f"[yellow]duplicate[/yellow] {r.source}: {r.reason}")
+        for warning in r.warnings:
+            err.print(f"[yellow]warning[/yellow]   {r.source}: {warning}")
+    parts = [f"{counts.get(o.value, 0)} {o.value}" for o in Outcome]
+    console.print("Ingest summary: " + ", ".join(parts))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    kind: Annotated[str | None, typer.Option(help="practice, session-note or reading.")] = None,
+    community: Annotated[
+        str | None, typer.Option(help="Community the documents belong to.")
+    ] = None,
+    prune: Annotated[
+        bool, typer.Option(help="Remove documents whose source file is gone.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+) -> None:
+    """Ingest files (Markdown, text, PDF, Word) into the index; unchanged files are skipped."""
+    for path in paths:
+        if not path.exists():
+            err.print(f"[red]error:[/red] '{path}' does not exist")
+            raise typer.Exit(2)
+    overrides = Overrides(kind=_kind(kind), community=community)
+    items = list(discover(paths, overrides))
+    runtime = _open()
+    results: list[IngestResult] = []
+    if prune:
+        present = {i.source for i in items}
+        results += runtime.pipeline.prune(present, keep=lambda s: s.startswith("upload:"))
+    with _progress() as bar:
+        task = bar.add_task("Ingesting", total=len(items), current="")
+
+        def advance(result: IngestResult) -> None:
+            bar.update(task, advance=1, current=result.source)
+
+        results += runtime.pipeline.ingest(items, progress=advance)
+    runtime.close()
+    _summary(results, as_json)
+    if any(r.outcome is Outcome.FAILED for r in results):
+        raise typer.Exit(1)
+
+
+def _hit_json(hit: Hit) -> dict[str, object]:
+    doc = hit.document
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "kind": doc.kind.value,
+        "source": doc.source,
+        "community": doc.community,
+        "date": doc.date,
+        "score": round(hit.score, 5),
+        "passages": [
+            {
+                "text": p.text,
+                "snippet": p.snippet,
+                "heading_path": list(p.heading_path),
+                "page_start": p.page_start,
+                "page_end": p.page_end,
+            }
+            for p in hit.passages
+        ],
+    }
+
+
+def _where(heading_path: tuple[str, ...], page_start: int | None, page_end: int | None) -> str:
+    parts = [" > ".join(heading_path)] if heading_path else []
+    if page_start is not None:
+        pages = f"p. {page_start}" if page_start == page_end else f"pp. {page_start}-{page_end}"
+        parts.append(pages)
+    return ", ".join(parts)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What you are looking for, in plain words.")],
+    kind: Annotated[str | None, typer.Option(help="practice, session-note or reading.")] = None,
+    community: Annotated[str | None, typer.Option()] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="Only documents with this tag.")] = None,
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="Number of documents.")] = 5,
+    method: Annotated[Method, typer.Option(help="Retrieval method.")] = Method.HYBRID,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Search in plain language; results are grouped by document with their best passages."""
+    runtime = _open()
+    filters = Filters(kind=_kind(kind), community=community, tags=tuple(tag or ()))
+    hits = run_search(runtime.index, query, filters, runtime.search_options(method=method, k=k))
+    runtime.close()
+    if as_json:
+        console.print_json(json.dumps({"query": query, "results": [_hit_json(h) for h in hits]}))
+        return
+    if not hits:
+        console.print("No results. Try other words, or drop a filter.")
+        return
+    for rank, hit in enumerate(hits, start=1):
+        doc = hit.document
+        console.print(
+            f"[bold]{rank}. {doc.title}[/bold]  [dim]{doc.kind.value} · {doc.source}"
+            f"{' · ' + doc.community if doc.community else ''}[/dim]"
+        )
+        for p in hit.passages[:2]:
+            where = _where(p.heading_path, p.page_start, p.page_end)
+            text = p.text.replace("\n", " ")
+            console.print(
+                f"   [cyan]{where or '—'}[/cyan]: {text[:240]}{'…' if len(text) > 240 else ''}",
+                highlight=False,
+            )
+
+
+@app.command()
+def docs(
+    kind: Annotated[str | None, typer.Option()] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List the documents in the index."""
+    runtime = _open()
+    documents = runtime.index.catalog.documents(Filters(kind=_kind(kind)), sort="title")
+    runtime.close()
+    if as_json:
+        console.print_json(
+            json.dumps(
+                [
+                    {
+                        "id": d.id,
+                        "title": d.title,
+                        "kind": d.kind.value,
+                        "source": d.source,
+                        "community": d.community,
+                        "date": d.date,
+                        "tags": list(d.tags),
+                    }
+                    for d in documents
+                ]
+            )
+        )
+        return
+    table = Table("id", "kind", "title", "source", "date")
+    for d in documents:
+        table.add_row(d.id, d.kind.value, d.title, d.source, d.date or "")
+    console.print(table)
+    console.print(f"{len(documents)} documents")
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild every document from its stored original, e.g. after changing the model."""
+    runtime = _open(adopt_model=True)
+    total = runtime.index.catalog.count() + len(runtime.index.catalog.pending())
+    with _progress() as bar:
+        task = bar.add_task("Reindexing", total=total, current="")
+        results = runtime.pipeline.reindex(
+            progress=lambda r: bar.update(task, advance=1, current=r.source)
+        )
+    runtime.close()
+    _summary(results, as_json=False)
+    if any(r.outcome is Outcome.FAILED for r in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web page and the JSON API with uvicorn (the model loads once)."""
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = get_settings()
+    try:
+        application = create_app(settings, host=host)
+    except (SearchError, RuntimeError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+@app.command(name="eval")
+def evaluate(
+    dataset: Annotated[Path, typer.Argument(help="A BEIR-layout folder.")],
+    method: Annotated[list[Method] | None, typer.Option(help="Repeat for several.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Measure retrieval on a BEIR dataset in a temporary data folder."""
+    from ingest.beir import load_dataset
+    from ingest.evaluation import evaluate as run_eval
+    from search.embedder import Embedder
+
+    try:
+        n_docs = len(load_dataset(dataset).corpus)
+    except FileNotFoundError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    settings = get_settings()
+    runtime_options = search_options(settings)
+    embedder = Embedder(settings.model_path)
+    reranker = None
+    methods = method or [Method.DENSE]
+    if Method.RERANK in methods:
+        from search.rerank import load_reranker
+
+        reranker = load_reranker(settings.reranker_path)
+    with _progress() as bar:
+        task = bar.add_task(f"Indexing {dataset.name}", total=n_docs, current="")
+        reports = run_eval(
+            dataset,
+            embedder,
+            methods,
+            runtime_options,
+            reranker,
+            progress=lambda r: bar.update(task, advance=1),
+        )
+    if as_json:
+        payload = [r.as_json() for r in reports]
+        print(json.dumps(payload[0] if len(payload) == 1 else payload))
+        return
+    table = Table(
+        "dataset", "method", "nDCG@10", "Recall@100", "MRR@10", "chunks/s", "p50 ms", "p95 ms"
+    )
+    for r in reports:
+        j = r.as_json()
+        table.add_row(
+            *(
+                str(j[c])
+                for c in (
+                    "dataset",
+                    "method",
+                    "ndcg@10",
+                    "recall@100",
+                    "mrr@10",
+                    "chunks_per_s",
+                    "query_ms_p50",
+                    "query_ms_p95",
+                )
+            )
+        )
+    console.print(table)
+
+
+def main() -> None:  # pragma: no cover
+    sys.exit(app())
