@@ -84,7 +84,11 @@ def resolve(
     overrides: Overrides,
     default_kind: Kind | None = None,
 ) -> dict[str, Any]:
-    """Fields of the document record, each from the first place that has it."""
+    """Fields of the document record, each from the first place that has it.
+
+    Dates: given, then the file's own `date` field, then a leading yyyy-mm-dd in the file
+    name, then the creation date in the file's properties.
+    """
     meta = loaded.metadata
     kind_value = overrides.kind or meta.get("kind")
     kind = parse_kind(kind_value) if kind_value else kind_from_path(source) or default_kind

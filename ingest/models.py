@@ -65,3 +65,4 @@ class IngestResult:
     reason: str | None = None
     warnings: tuple[str, ...] = ()
     duplicate_of: str | None = None
+    error: Exception | None = field(default=None, compare=False, repr=False)

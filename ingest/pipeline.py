@@ -159,9 +159,11 @@ class Pipeline:
                 raise NoTextError(f"'{item.name}' has no text to index")
             self.originals.put(data)
         except IngestError as exc:
-            return IngestResult(source, Outcome.FAILED, reason=str(exc))
+            return IngestResult(source, Outcome.FAILED, reason=str(exc), error=exc)
         except OSError as exc:
-            return IngestResult(source, Outcome.FAILED, reason=f"cannot read the file: {exc}")
+            return IngestResult(
+                source, Outcome.FAILED, reason=f"cannot read the file: {exc}", error=exc
+            )
         return _Prepared(item, doc, chunks, previous, tuple(loaded.warnings))
 
     def _write(self, batch: list[_Prepared]) -> list[IngestResult]:
@@ -183,7 +185,9 @@ class Pipeline:
         except Exception as exc:
             log.exception("indexing %s failed", doc.source)
             self._undo(doc, prepared.previous)
-            return IngestResult(doc.source, Outcome.FAILED, reason=f"indexing failed: {exc}")
+            return IngestResult(
+                doc.source, Outcome.FAILED, reason=f"indexing failed: {exc}", error=exc
+            )
         outcome = Outcome.UPDATED if prepared.previous is not None else Outcome.ADDED
         if prepared.previous is not None and prepared.previous.content_hash != doc.content_hash:
             self._drop_original_if_unused(prepared.previous.content_hash)

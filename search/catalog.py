@@ -358,26 +358,3 @@ class Catalog:
         rows = self._query(sql, [match, *params, limit])
         # FTS5's bm25() is negative, lower is better: flip it so higher is better.
         return [(r["id"], -float(r["score"])) for r in rows]
-
-    def facet_counts(self, filters: Filters) -> dict[str, dict[str, int]]:
-        """Document counts per kind, community, tag and year for the filtered set."""
-        where, params = filter_sql(filters)
-        facets: dict[str, dict[str, int]] = {}
-        for name, expr in (
-            ("kind", "d.kind"),
-            ("community", "d.community"),
-            ("year", "substr(d.date, 1, 4)"),
-        ):
-            rows = self._query(
-                f"SELECT {expr} AS v, COUNT(*) AS n FROM documents d WHERE {where} "
-                f"AND {expr} IS NOT NULL GROUP BY v ORDER BY n DESC, v",
-                params,
-            )
-            facets[name] = {str(r["v"]): int(r["n"]) for r in rows}
-        rows = self._query(
-            f"SELECT t.value AS v, COUNT(*) AS n FROM documents d, json_each(d.tags) t "
-            f"WHERE {where} GROUP BY v ORDER BY n DESC, v",
-            params,
-        )
-        facets["tags"] = {str(r["v"]): int(r["n"]) for r in rows}
-        return facets

@@ -33,6 +33,7 @@ class SearchOptions:
     weights: tuple[float, float] = (1.0, 1.0)  # lexical, dense
     rerank_top: int = 30
     snippets: bool = True
+    snippet_hits: int = 10  # snippets are made for this many hits; the rest get passages only
 
 
 def _phrase_filter(index: Index, query: str, filters: Filters) -> Filters:
@@ -107,7 +108,9 @@ def search(
         doc = documents.get(doc_id)
         if doc is None:  # not READY or gone since the candidates were read
             continue
-        hits.append(Hit(doc, score, _passages(doc, chunk_scores, chunks, query, options)))
+        with_snippets = options.snippets and len(hits) < options.snippet_hits
+        passages = _passages(doc, chunk_scores, chunks, query, options, with_snippets)
+        hits.append(Hit(doc, score, passages))
         if len(hits) == options.k:
             break
     return hits
@@ -119,6 +122,7 @@ def _passages(
     chunks: dict[str, ChunkRecord],
     query: str,
     options: SearchOptions,
+    with_snippets: bool,
 ) -> tuple[Passage, ...]:
     own = sorted(
         (
@@ -139,7 +143,7 @@ def _passages(
                 heading_path=chunk.heading_path,
                 page_start=chunk.page_start,
                 page_end=chunk.page_end,
-                snippet=make_snippet(chunk.text, query) if options.snippets else "",
+                snippet=make_snippet(chunk.text, query) if with_snippets else "",
             )
         )
     return tuple(passages)

@@ -9,8 +9,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from service.api import router
+from search.embedder import Embedder
+from service import errors
+from service.jobs import JobQueue
+from service.routes import documents, search, system
 from service.runtime import open_runtime
+from service.schemas import API_VERSION
 from service.settings import Settings
 
 log = logging.getLogger("commons")
@@ -25,28 +29,36 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def create_app(settings: Settings, host: str = "127.0.0.1") -> FastAPI:
+def create_app(
+    settings: Settings, host: str = "127.0.0.1", embedder: Embedder | None = None
+) -> FastAPI:
     """Build the app; the model and index open once, here, not per request."""
     if not settings.tokens and not is_loopback(host):
         raise RuntimeError(
             f"refusing to serve on {host} without API tokens: set COMMONS_API_TOKENS "
             "(comma-separated) so that only people holding a token can change documents"
         )
-    runtime = open_runtime(settings)
+    runtime = open_runtime(settings, embedder=embedder)
+    runtime.pipeline.repair()
+    jobs = JobQueue()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if not settings.tokens:
             log.warning("No COMMONS_API_TOKENS set: anyone on this machine may upload and delete")
         yield
+        jobs.close()
         runtime.close()
 
     app = FastAPI(
         title="Practice Commons",
-        version="1.0.0",
+        version=API_VERSION,
         description="Search best practices, session notes and readings of Communities of Practice.",
         lifespan=lifespan,
     )
     app.state.runtime = runtime
-    app.include_router(router)
+    app.state.jobs = jobs
+    for module in (search, documents, system):
+        app.include_router(module.router, prefix="/api")
+    errors.install(app)
     return app

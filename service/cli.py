@@ -26,7 +26,7 @@ from search.errors import SearchError
 from search.models import Filters, Hit, Kind, Method
 from search.retrieval import search as run_search
 from service.runtime import Runtime, open_runtime, search_options
-from service.settings import get_settings
+from service.settings import Settings
 
 app = typer.Typer(
     help="Practice Commons: ingest practices, session notes and readings; search them.",
@@ -39,7 +39,7 @@ err = Console(stderr=True)
 
 def _open(adopt_model: bool = False) -> Runtime:
     try:
-        return open_runtime(get_settings(), adopt_model=adopt_model)
+        return open_runtime(Settings(), adopt_model=adopt_model)
     except (SearchError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -262,7 +262,7 @@ def serve(
 
     from service.app import create_app
 
-    settings = get_settings()
+    settings = Settings()
     try:
         application = create_app(settings, host=host)
     except (SearchError, RuntimeError) as exc:
@@ -287,7 +287,7 @@ def evaluate(
     except FileNotFoundError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    settings = get_settings()
+    settings = Settings()
     runtime_options = search_options(settings)
     embedder = Embedder(settings.model_path)
     reranker = None

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import threading
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ingest.models import IngestResult
 from ingest.originals import OriginalStore
-from ingest.pipeline import Pipeline
+from ingest.pipeline import Item, Pipeline
 from search.embedder import Embedder
 from search.index import Index
+from search.models import DocumentRecord
 from search.retrieval import SearchOptions
 from service.settings import Settings
 
@@ -23,9 +26,24 @@ def search_options(settings: Settings, **changes: Any) -> SearchOptions:
 
 @dataclass
 class Runtime:
+    """The open hub. Writes go through the methods here, one at a time."""
+
     settings: Settings
     index: Index
     pipeline: Pipeline
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def ingest_one(self, item: Item) -> IngestResult:
+        with self.write_lock:
+            return self.pipeline.ingest([item])[0]
+
+    def delete(self, doc_id: str) -> DocumentRecord:
+        with self.write_lock:
+            return self.pipeline.delete(doc_id)
+
+    def update_metadata(self, doc_id: str, **fields: Any) -> DocumentRecord:
+        with self.write_lock:
+            return self.index.update_metadata(doc_id, **fields)
 
     def search_options(self, **changes: Any) -> SearchOptions:
         return search_options(self.settings, **changes)
@@ -34,9 +52,11 @@ class Runtime:
         self.index.close()
 
 
-def open_runtime(settings: Settings, *, adopt_model: bool = False) -> Runtime:
+def open_runtime(
+    settings: Settings, *, adopt_model: bool = False, embedder: Embedder | None = None
+) -> Runtime:
     """Load the model once and open the data folder (refusing a model mismatch)."""
-    embedder = Embedder(settings.model_path)
+    embedder = embedder or Embedder(settings.model_path)
     data = settings.data_dir
     index = Index(data, embedder, adopt_model=adopt_model)
     pipeline = Pipeline(

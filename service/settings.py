@@ -24,7 +24,17 @@ class Settings(BaseSettings):
     fusion: FusionMode = FusionMode.RRF
     lexical_weight: float = 1.0
     dense_weight: float = 1.0
-    max_upload_mb: int = 50
+    max_upload_mb: int = Field(50, ge=1, description="Largest upload accepted, in MB.")
+    sync_upload_mb: float = Field(
+        2.0, description="Uploads larger than this are indexed as a background job (202)."
+    )
+    sync_pdf_pages: int = Field(
+        20, description="PDFs with more pages than this are indexed as a background job (202)."
+    )
+    allowed_types: list[str] = Field(
+        default_factory=lambda: [".md", ".markdown", ".txt", ".pdf", ".docx"],
+        description="File extensions accepted for upload.",
+    )
     api_tokens: str = Field("", description="Comma-separated bearer tokens allowed to write.")
     read_token: str | None = Field(None, description="If set, reads need this bearer token.")
 

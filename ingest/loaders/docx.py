@@ -45,7 +45,7 @@ def _metadata(document: DocxDocument) -> tuple[str | None, dict[str, Any]]:
     if props.category:
         meta["community"] = props.category
     if props.created:
-        meta["date"] = props.created.date().isoformat()
+        meta["created"] = props.created.date().isoformat()
     return (props.title or None), meta
 
 

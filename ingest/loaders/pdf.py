@@ -50,7 +50,7 @@ def _metadata(reader: PdfReader) -> tuple[str | None, dict[str, Any]]:
     except (ValueError, TypeError):
         created = None
     if created is not None:
-        meta["date"] = created.date().isoformat()
+        meta["created"] = created.date().isoformat()
     title = str(info.title).strip() if info.title else None
     return title or None, meta
 

@@ -1,0 +1,174 @@
+"""Documents: upload, list, read, download, change metadata, delete, related."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
+from fastapi.responses import JSONResponse
+
+from ingest.errors import FileTooLarge, UnsupportedFileType
+from ingest.loaders import load
+from ingest.metadata import parse_list
+from ingest.models import Outcome, Overrides
+from ingest.uploads import pdf_page_count, safe_filename, upload_item
+from search.models import Filters, Kind
+from search.retrieval import related
+from service.deps import JobsDep, ReaderDep, RuntimeDep, WriterDep
+from service.errors import status_for
+from service.routes.search import filters_from
+from service.schemas import (
+    DocumentDetail,
+    DocumentList,
+    DocumentOut,
+    ErrorOut,
+    HitOut,
+    JobOut,
+    MetadataPatch,
+    RelatedOut,
+    SectionOut,
+    UploadOut,
+)
+
+router = APIRouter(prefix="/documents", tags=["documents"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut} for code in (401, 404, 413, 415, 422)
+}
+
+
+def _read_limited(upload: UploadFile, limit: int) -> bytes:
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(
+            f"'{safe_filename(upload.filename or '')}' is over the {limit // 1_048_576} MB "
+            "upload limit"
+        )
+    return data
+
+
+@router.post(
+    "", status_code=201, response_model=UploadOut,
+    responses={**ERRORS, 200: {"model": UploadOut}, 202: {"model": JobOut}},
+)
+def upload_document(
+    runtime: RuntimeDep,
+    jobs: JobsDep,
+    _: WriterDep,
+    file: Annotated[UploadFile, File(description="A .md, .txt, .pdf or .docx file.")],
+    title: Annotated[str | None, Form(max_length=300)] = None,
+    kind: Annotated[Kind, Form()] = Kind.SESSION_NOTE,
+    community: Annotated[str | None, Form(max_length=120)] = None,
+    tags: Annotated[str | None, Form(description="Comma-separated.")] = None,
+    date: Annotated[date | None, Form()] = None,
+    authors: Annotated[str | None, Form(description="Comma-separated roles or names.")] = None,
+) -> Any:
+    """Upload a document; 201 once searchable, 200 if it was already here, 202 for big files."""
+    settings = runtime.settings
+    name = safe_filename(file.filename or "")
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in settings.allowed_types:
+        raise UnsupportedFileType(
+            f"'{name}' cannot be uploaded; allowed types are {', '.join(settings.allowed_types)}"
+        )
+    data = _read_limited(file, settings.max_upload_mb * 1_048_576)
+    overrides = Overrides(
+        kind=kind.value, community=community or None, title=title or None,
+        tags=parse_list(tags) if tags else None,
+        authors=parse_list(authors) if authors else None,
+        date=date.isoformat() if date else None,
+    )
+    item = upload_item(name, data, overrides)
+    big = len(data) > settings.sync_upload_mb * 1_048_576 or (
+        suffix == ".pdf" and (pdf_page_count(data) or 0) > settings.sync_pdf_pages
+    )
+    if big:
+        runtime.pipeline.originals.put(data)  # kept before indexing starts
+        job = jobs.submit(name, lambda: runtime.ingest_one(item))
+        return JSONResponse(
+            JobOut(id=job.id, status=job.status, filename=name).model_dump(mode="json"),
+            status_code=202, headers={"Location": f"/api/jobs/{job.id}"},
+        )
+    result = runtime.ingest_one(item)
+    if result.outcome is Outcome.FAILED:
+        raise HTTPException(status_for(result.error or Exception()), result.reason)
+    assert result.document is not None
+    duplicate = result.outcome in (Outcome.DUPLICATE, Outcome.UNCHANGED)
+    body = UploadOut(**DocumentOut.of(result.document).model_dump(), duplicate=duplicate)
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if duplicate else 201)
+
+
+@router.get("", response_model=DocumentList)
+def list_documents(
+    runtime: RuntimeDep,
+    _: ReaderDep,
+    kind: Kind | None = None,
+    community: str | None = None,
+    tag: Annotated[list[str] | None, Query()] = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    sort: Annotated[str, Query(pattern="^(title|date|-date|added)$")] = "title",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> DocumentList:
+    """Documents by kind, community, tag and date; sorted by title, date, -date or added."""
+    filters = filters_from(kind, community, tag, date_from, date_to)
+    catalog = runtime.index.catalog
+    items = catalog.documents(filters, sort=sort, limit=limit, offset=offset)
+    return DocumentList(total=catalog.count(filters), offset=offset, limit=limit,
+                        items=[DocumentOut.of(d) for d in items])
+
+
+@router.get("/{doc_id}", response_model=DocumentDetail, responses=ERRORS)
+def get_document(runtime: RuntimeDep, _: ReaderDep, doc_id: str) -> DocumentDetail:
+    """Metadata and the document's sections (with their page for PDFs)."""
+    doc = runtime.index.catalog.get(doc_id)
+    loaded = load(runtime.pipeline.originals.get(doc.content_hash), doc.filename)
+    sections = [SectionOut(heading_path=list(s.heading_path), text=s.text, page=s.page)
+                for s in loaded.sections]
+    return DocumentDetail(**DocumentOut.of(doc).model_dump(), sections=sections)
+
+
+@router.get("/{doc_id}/file", responses=ERRORS, response_class=Response)
+def download_original(runtime: RuntimeDep, _: ReaderDep, doc_id: str) -> Response:
+    """The original file, as an attachment."""
+    doc = runtime.index.catalog.get(doc_id)
+    data = runtime.pipeline.originals.get(doc.content_hash)
+    media = doc.media_type + ("; charset=utf-8" if doc.media_type.startswith("text/") else "")
+    return Response(
+        data, media_type=media,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(doc.filename)}",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.patch("/{doc_id}", response_model=DocumentOut, responses=ERRORS)
+def patch_document(
+    runtime: RuntimeDep, _: WriterDep, doc_id: str, patch: MetadataPatch
+) -> DocumentOut:
+    """Change title, kind, community, tags, authors or date; no re-embedding."""
+    fields = patch.model_dump(exclude_unset=True)
+    if "kind" in fields and fields["kind"] is None:
+        raise HTTPException(422, "kind cannot be empty")
+    return DocumentOut.of(runtime.update_metadata(doc_id, **fields))
+
+
+@router.delete("/{doc_id}", status_code=204, responses=ERRORS)
+def delete_document(runtime: RuntimeDep, _: WriterDep, doc_id: str) -> Response:
+    """Remove a document from every index, and its original."""
+    runtime.delete(doc_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{doc_id}/related", response_model=RelatedOut, responses=ERRORS)
+def related_documents(
+    runtime: RuntimeDep, _: ReaderDep, doc_id: str, kind: Kind | None = None,
+    k: Annotated[int, Query(ge=1, le=50)] = 5,
+) -> RelatedOut:
+    """The documents nearest to this one, optionally of one kind."""
+    hits = related(runtime.index, doc_id, Filters(kind=kind), k=k)
+    return RelatedOut(id=doc_id, results=[HitOut.of(h) for h in hits])

@@ -1,0 +1,56 @@
+"""GET /api/search: grouped hits with passages, snippets and facets."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from search.facets import facet_counts
+from search.models import Filters, Kind, Method
+from search.retrieval import search
+from service.deps import ReaderDep, RuntimeDep
+from service.schemas import HitOut, SearchOut
+
+router = APIRouter(tags=["search"])
+
+FACET_DEPTH = 50
+
+
+def filters_from(
+    kind: Kind | None, community: str | None, tag: list[str] | None,
+    date_from: date | None, date_to: date | None,
+) -> Filters:
+    return Filters(
+        kind=kind, community=community or None, tags=tuple(t for t in tag or [] if t),
+        date_from=date_from.isoformat() if date_from else None,
+        date_to=date_to.isoformat() if date_to else None,
+    )
+
+
+@router.get("/search", response_model=SearchOut)
+def search_documents(
+    runtime: RuntimeDep,
+    _: ReaderDep,
+    q: Annotated[str, Query(max_length=1000, description="Plain-language query.")] = "",
+    kind: Kind | None = None,
+    community: str | None = None,
+    tag: Annotated[list[str] | None, Query()] = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    k: Annotated[int, Query(ge=1, le=50)] = 10,
+    method: Method = Method.HYBRID,
+) -> SearchOut:
+    """Documents answering the query, best first, each with up to three passages."""
+    filters = filters_from(kind, community, tag, date_from, date_to)
+    if not q.strip():
+        documents = runtime.index.catalog.documents(filters, sort="-date")
+        return SearchOut(query=q, results=[], facets=facet_counts(documents))
+    hits = search(runtime.index, q, filters,
+                  runtime.search_options(k=max(k, FACET_DEPTH), method=method))
+    return SearchOut(
+        query=q,
+        results=[HitOut.of(h) for h in hits[:k]],
+        facets=facet_counts(h.document for h in hits),
+    )

@@ -1,0 +1,51 @@
+"""Health, statistics and background jobs."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+from fastapi import APIRouter, HTTPException
+
+from service.deps import JobsDep, ReaderDep, RuntimeDep
+from service.schemas import DocumentOut, ErrorOut, HealthOut, JobOut, StatsOut
+
+router = APIRouter(tags=["system"])
+
+
+@router.get("/health", response_model=HealthOut)
+def health(runtime: RuntimeDep) -> HealthOut:
+    """Model, index size and whether the data folder is writable."""
+    index = runtime.index
+    writable = os.access(index.data_dir, os.W_OK)
+    return HealthOut(
+        status="ok" if writable else "degraded",
+        model=index.embedder.name, dimension=index.embedder.dimension,
+        documents=index.catalog.count(), chunks=index.catalog.chunk_count(),
+        data_writable=writable,
+    )
+
+
+@router.get("/stats", response_model=StatsOut)
+def stats(runtime: RuntimeDep, _: ReaderDep) -> StatsOut:
+    """Counts of documents by kind, community and year."""
+    docs = runtime.index.catalog.documents()
+    return StatsOut(
+        documents=len(docs),
+        chunks=runtime.index.catalog.chunk_count(),
+        pending=len(runtime.index.catalog.pending()),
+        by_kind=dict(Counter(d.kind.value for d in docs)),
+        by_community=dict(Counter(d.community for d in docs if d.community)),
+        by_year=dict(Counter(d.date[:4] for d in docs if d.date)),
+    )
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, responses={404: {"model": ErrorOut}})
+def get_job(jobs: JobsDep, _: ReaderDep, job_id: str) -> JobOut:
+    """State of a background upload: queued, processing, done or failed with the reason."""
+    job = jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, f"No job with id '{job_id}'.")
+    document = job.result.document if job.result and job.status == "done" else None
+    return JobOut(id=job.id, status=job.status, filename=job.filename, reason=job.reason,
+                  document=DocumentOut.of(document) if document else None)

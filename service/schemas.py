@@ -1,0 +1,146 @@
+"""The JSON shapes of the API (version 1). Other tools build on them: change with care."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from search.models import DocumentRecord, Hit, Kind, Passage
+
+API_VERSION = "1.0.0"
+
+
+class PassageOut(BaseModel):
+    text: str
+    snippet: str = Field(description="HTML-escaped excerpt; query terms wrapped in <mark>.")
+    heading_path: list[str]
+    page_start: int | None
+    page_end: int | None
+
+    @classmethod
+    def of(cls, p: Passage) -> PassageOut:
+        return cls(text=p.text, snippet=p.snippet, heading_path=list(p.heading_path),
+                   page_start=p.page_start, page_end=p.page_end)
+
+
+class DocumentOut(BaseModel):
+    id: str
+    title: str
+    kind: Kind
+    source: str
+    filename: str
+    media_type: str
+    community: str | None
+    tags: list[str]
+    authors: list[str]
+    date: str | None
+    n_pages: int | None
+    warnings: list[str]
+    added_at: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, d: DocumentRecord) -> DocumentOut:
+        return cls(
+            id=d.id, title=d.title, kind=d.kind, source=d.source, filename=d.filename,
+            media_type=d.media_type, community=d.community, tags=list(d.tags),
+            authors=list(d.authors), date=d.date, n_pages=d.n_pages, warnings=list(d.warnings),
+            added_at=d.added_at, updated_at=d.updated_at,
+        )
+
+
+class HitOut(BaseModel):
+    id: str
+    title: str
+    kind: Kind
+    source: str
+    community: str | None
+    date: str | None
+    tags: list[str]
+    score: float
+    passages: list[PassageOut]
+
+    @classmethod
+    def of(cls, h: Hit) -> HitOut:
+        d = h.document
+        return cls(
+            id=d.id, title=d.title, kind=d.kind, source=d.source, community=d.community,
+            date=d.date, tags=list(d.tags), score=h.score,
+            passages=[PassageOut.of(p) for p in h.passages],
+        )
+
+
+Facets = dict[str, dict[str, int]]
+
+
+class SearchOut(BaseModel):
+    query: str
+    results: list[HitOut]
+    facets: Facets = Field(description="Counts by kind, community, tags and year.")
+
+
+class DocumentList(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[DocumentOut]
+
+
+class SectionOut(BaseModel):
+    heading_path: list[str]
+    text: str
+    page: int | None
+
+
+class DocumentDetail(DocumentOut):
+    sections: list[SectionOut]
+
+
+class UploadOut(DocumentOut):
+    duplicate: bool = Field(False, description="True when this content was already in the hub.")
+    status: Literal["ready"] = "ready"
+
+
+class JobOut(BaseModel):
+    id: str
+    status: Literal["queued", "processing", "done", "failed"]
+    filename: str
+    reason: str | None = None
+    document: DocumentOut | None = None
+
+
+class MetadataPatch(BaseModel):
+    title: str | None = Field(None, min_length=1, max_length=300)
+    kind: Kind | None = None
+    community: str | None = Field(None, max_length=120)
+    tags: list[str] | None = None
+    authors: list[str] | None = None
+    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
+class RelatedOut(BaseModel):
+    id: str
+    results: list[HitOut]
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "degraded"]
+    model: str
+    dimension: int
+    documents: int
+    chunks: int
+    data_writable: bool
+
+
+class StatsOut(BaseModel):
+    documents: int
+    chunks: int
+    pending: int
+    by_kind: dict[str, int]
+    by_community: dict[str, int]
+    by_year: dict[str, int]
+
+
+class ErrorOut(BaseModel):
+    detail: str

@@ -1,0 +1,83 @@
+"""The bundled corpus ingests without failure and answers plain-language questions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from search.embedder import Embedder
+from search.index import Index
+from search.retrieval import SearchOptions, search
+from service.cli import app
+from tests.conftest import REPO
+
+CORPUS = REPO / "corpus"
+
+# (plain-language query, the document it must find in the top 3)
+QUERIES = [
+    ("kid shuts down after a fight at home", "practices/co-regulation-after-conflict-at-home.md"),
+    ("parents who never come to meetings", "practices/engaging-hard-to-reach-parents.md"),
+    ("theory about newcomers learning from the edges",
+     "readings/lave-wenger-1991-situated-learning.pdf"),
+    ("how to explain to a four-year-old that her dad died",
+     "practices/grief-and-bereavement-in-young-children.md"),
+    ("teen gets stomach aches every morning and won't go into class",
+     "practices/emotionally-based-school-avoidance.md"),
+    ("my manager wants proof that our peer learning group makes any difference",
+     "practices/cop-measuring-impact.md"),
+    ("I'm the only one organising our practitioner network and I'm running on empty",
+     "practices/cop-distributed-leadership.md"),
+    ("plan for a young person leaving remand and going back to school",
+     "session-notes/youth-justice/2026-02-05-steps-re-entry-launch.txt"),
+    ("link between childhood abuse at home and adult disease and early death",
+     "readings/felitti-1998-ace-study.pdf"),
+    ("talking with an ambivalent teenager or parent without lecturing them",
+     "readings/miller-rollnick-2013-motivational-interviewing.md"),
+    ("staff member can't stop thinking about a case at night",
+     "practices/reflective-supervision-for-practitioners.md"),
+    ("half our group joins by video and the people on screen get ignored",
+     "practices/cop-online-and-hybrid.md"),
+    ("Bridges transition passport for a grandparent carer",
+     "session-notes/early-years/2026-03-12-bridges-passport-calm-corner.docx"),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    data = tmp_path_factory.mktemp("corpus-data")
+    result = CliRunner().invoke(
+        app, ["ingest", str(CORPUS), "--json"], env={"COMMONS_DATA_DIR": str(data)}
+    )
+    yield data, result.output
+
+
+def test_every_corpus_file_ingests(corpus_data: tuple[Path, str]) -> None:
+    _, output = corpus_data
+    report = json.loads(output[output.index("{"):])
+    supported = [
+        p for p in CORPUS.rglob("*")
+        if p.suffix in {".md", ".txt", ".pdf", ".docx"} and p.name != "README.md"
+        and not any(part.startswith("_") for part in p.relative_to(CORPUS).parts)
+    ]
+    assert report["summary"]["failed"] == 0, [r for r in report["results"] if r["reason"]]
+    assert report["summary"]["added"] == len(supported) >= 43
+    kinds = [r["source"].split("/")[0] for r in report["results"]]
+    assert kinds.count("practices") >= 20
+    assert kinds.count("session-notes") >= 12
+    assert kinds.count("readings") >= 10
+
+
+@pytest.mark.parametrize(("query", "expected"), QUERIES)
+def test_plain_language_query_finds_its_document(
+    corpus_data: tuple[Path, str], embedder: Embedder, query: str, expected: str
+) -> None:
+    index = Index(corpus_data[0], embedder)
+    try:
+        hits = search(index, query, options=SearchOptions(k=3))
+    finally:
+        index.close()
+    assert expected in [h.document.source for h in hits], [h.document.source for h in hits]
