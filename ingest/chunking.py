@@ -25,6 +25,7 @@ class ChunkingOptions:
     max_tokens: int = 256  # the model's window, special tokens included
     overlap_tokens: int = 32
     min_tokens: int = 40
+    contextual: bool = True  # embed and index title + heading path with each chunk
 
 
 def context_line(title: str, heading_path: Sequence[str]) -> str:
@@ -73,7 +74,7 @@ def chunk_sections(
     groups: list[_Group] = []
     carry: _Group | None = None
     for section in sections:
-        context = context_line(title, section.heading_path)
+        context = context_line(title, section.heading_path) if options.contextual else ""
         budget = options.max_tokens - 2 - count([context])[0]
         budget = max(budget, options.max_tokens // 2)
         units: list[tuple[str, int]] = []
@@ -111,7 +112,7 @@ def chunk_sections(
 
     chunks: list[ChunkRecord] = []
     for group in groups:
-        context = context_line(title, group.heading_path)
+        context = context_line(title, group.heading_path) if options.contextual else ""
         budget = max(options.max_tokens - 2 - count([context])[0], options.max_tokens // 2)
         for text in _pack(group.units, budget, options.overlap_tokens):
             chunks.append(

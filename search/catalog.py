@@ -346,15 +346,29 @@ class Catalog:
         return {r["id"] for r in self._query("SELECT id FROM chunks")}
 
     # --- lexical retrieval --------------------------------------------------------------
-    def lexical_search(self, match: str, filters: Filters, limit: int) -> list[tuple[str, float]]:
-        """Chunks matching an FTS5 expression, best BM25 first, filters applied inside."""
-        where, params = filter_sql(filters)
-        sql = (
-            "SELECT c.id AS id, bm25(chunks_fts) AS score FROM chunks_fts "
-            "JOIN chunks c ON c.rowid = chunks_fts.rowid "
-            "JOIN documents d ON d.id = c.doc_id "
-            f"WHERE chunks_fts MATCH ? AND {where} ORDER BY score LIMIT ?"
-        )
-        rows = self._query(sql, [match, *params, limit])
+    def lexical_search(
+        self, match: str, filters: Filters, limit: int
+    ) -> list[tuple[str, float]]:
+        """Chunks matching an FTS5 expression, best BM25 first, filters applied inside.
+
+        Without filters, FTS5 ranks on its own (fast path); the caller drops chunks of
+        documents that are not READY. With filters, the documents table is joined in.
+        """
+        if filters.is_empty():
+            sql = (
+                "SELECT c.id AS id, f.score AS score FROM ("
+                "SELECT rowid, rank AS score FROM chunks_fts WHERE chunks_fts MATCH ? "
+                "ORDER BY rank LIMIT ?) f JOIN chunks c ON c.rowid = f.rowid ORDER BY f.score"
+            )
+            rows = self._query(sql, [match, limit])
+        else:
+            where, params = filter_sql(filters)
+            sql = (
+                "SELECT c.id AS id, bm25(chunks_fts) AS score FROM chunks_fts "
+                "JOIN chunks c ON c.rowid = chunks_fts.rowid "
+                "JOIN documents d ON d.id = c.doc_id "
+                f"WHERE chunks_fts MATCH ? AND {where} ORDER BY score LIMIT ?"
+            )
+            rows = self._query(sql, [match, *params, limit])
         # FTS5's bm25() is negative, lower is better: flip it so higher is better.
         return [(r["id"], -float(r["score"])) for r in rows]

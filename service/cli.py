@@ -24,7 +24,6 @@ from ingest.metadata import parse_kind
 from ingest.models import IngestResult, Outcome, Overrides
 from search.errors import SearchError
 from search.models import Filters, Hit, Kind, Method
-from search.retrieval import search as run_search
 from service.runtime import Runtime, open_runtime, search_options
 from service.settings import Settings
 
@@ -33,8 +32,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _open(adopt_model: bool = False) -> Runtime:
@@ -173,13 +172,15 @@ def search(
     community: Annotated[str | None, typer.Option()] = None,
     tag: Annotated[list[str] | None, typer.Option(help="Only documents with this tag.")] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="Number of documents.")] = 5,
-    method: Annotated[Method, typer.Option(help="Retrieval method.")] = Method.HYBRID,
+    method: Annotated[
+        Method | None, typer.Option(help="Default: rerank with a reranker, else hybrid.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Search in plain language; results are grouped by document with their best passages."""
     runtime = _open()
     filters = Filters(kind=_kind(kind), community=community, tags=tuple(tag or ()))
-    hits = run_search(runtime.index, query, filters, runtime.search_options(method=method, k=k))
+    hits = runtime.search(query, filters, k=k, method=method or runtime.default_method)
     runtime.close()
     if as_json:
         console.print_json(json.dumps({"query": query, "results": [_hit_json(h) for h in hits]}))

@@ -11,8 +11,9 @@ from ingest.originals import OriginalStore
 from ingest.pipeline import Item, Pipeline
 from search.embedder import Embedder
 from search.index import Index
-from search.models import DocumentRecord
-from search.retrieval import SearchOptions
+from search.models import DocumentRecord, Filters, Hit, Method
+from search.rerank import load_reranker
+from search.retrieval import Reranker, SearchOptions, search
 from service.settings import Settings
 
 
@@ -31,7 +32,17 @@ class Runtime:
     settings: Settings
     index: Index
     pipeline: Pipeline
+    reranker: Reranker | None = None
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def default_method(self) -> Method:
+        return Method.RERANK if self.reranker is not None else Method.HYBRID
+
+    def search(self, query: str, filters: Filters, **options: Any) -> list[Hit]:
+        """Search with the configured fusion, weights and reranker."""
+        options.setdefault("method", self.default_method)
+        return search(self.index, query, filters, self.search_options(**options), self.reranker)
 
     def ingest_one(self, item: Item) -> IngestResult:
         with self.write_lock:
@@ -64,4 +75,4 @@ def open_runtime(
         OriginalStore(data / "originals"),
         max_bytes=settings.max_upload_mb * 1024 * 1024,
     )
-    return Runtime(settings, index, pipeline)
+    return Runtime(settings, index, pipeline, load_reranker(settings.reranker_path))

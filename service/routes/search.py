@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query
 
 from search.facets import facet_counts
 from search.models import Filters, Kind, Method
-from search.retrieval import search
 from service.deps import ReaderDep, RuntimeDep
 from service.schemas import HitOut, SearchOut
 
@@ -40,15 +39,16 @@ def search_documents(
     date_from: date | None = None,
     date_to: date | None = None,
     k: Annotated[int, Query(ge=1, le=50)] = 10,
-    method: Method = Method.HYBRID,
+    method: Annotated[Method | None, Query(description="Default: rerank if a reranker is "
+                                             "configured, else hybrid.")] = None,
 ) -> SearchOut:
     """Documents answering the query, best first, each with up to three passages."""
     filters = filters_from(kind, community, tag, date_from, date_to)
     if not q.strip():
         documents = runtime.index.catalog.documents(filters, sort="-date")
         return SearchOut(query=q, results=[], facets=facet_counts(documents))
-    hits = search(runtime.index, q, filters,
-                  runtime.search_options(k=max(k, FACET_DEPTH), method=method))
+    hits = runtime.search(q, filters, k=max(k, FACET_DEPTH), method=method or
+                          runtime.default_method)
     return SearchOut(
         query=q,
         results=[HitOut.of(h) for h in hits[:k]],

@@ -1,0 +1,82 @@
+"""Retrieval benchmark: method x dataset, printed as one Markdown table.
+
+    .venv/bin/python bench/retrieval.py                       # both shared datasets
+    .venv/bin/python bench/retrieval.py --no-context          # chunks without title/headings
+    .venv/bin/python bench/retrieval.py --fusion convex --weights 0.5 0.5
+
+Indexes are built once through the real pipeline into bench/.cache/ (delete it to rebuild);
+query latency is measured in-process, one query at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from ingest.chunking import ChunkingOptions
+from ingest.evaluation import EvalReport, build_index, run_queries
+from search.embedder import Embedder
+from search.fusion import FusionMode
+from search.index import Index
+from search.models import Method
+from search.rerank import load_reranker
+from search.retrieval import SearchOptions
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "datasets"
+
+
+def open_index(dataset: Path, embedder: Embedder, contextual: bool, cache: Path) -> tuple[
+    Index, float
+]:
+    folder = cache / f"{dataset.name}-{embedder.name}-{'ctx' if contextual else 'plain'}"
+    marker = folder / "built.txt"
+    if marker.exists():
+        return Index(folder, embedder), float(marker.read_text())
+    started = time.perf_counter()
+    index, rate = build_index(dataset, folder, embedder, ChunkingOptions(contextual=contextual))
+    marker.write_text(f"{rate:.2f}")
+    print(f"built {folder.name} in {time.perf_counter() - started:.0f} s ({rate:.1f} chunks/s)")
+    return index, rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=["scifact", "cranfield"])
+    parser.add_argument("--methods", nargs="+", default=["bm25", "dense", "hybrid"])
+    parser.add_argument("--no-context", action="store_true")
+    parser.add_argument("--fusion", default="rrf", choices=[m.value for m in FusionMode])
+    parser.add_argument("--weights", nargs=2, type=float, default=[1.0, 1.0],
+                        metavar=("LEXICAL", "DENSE"))
+    parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache")
+    args = parser.parse_args()
+
+    embedder = Embedder()
+    reranker = load_reranker(Path(p) if (p := os.environ.get("COMMONS_RERANKER_PATH")) else None)
+    options = SearchOptions(fusion=FusionMode(args.fusion), weights=tuple(args.weights))
+    reports: list[EvalReport] = []
+    for name in args.datasets:
+        folder = Path(name) if Path(name).exists() else SHARED / name
+        index, rate = open_index(folder, embedder, not args.no_context, args.cache)
+        for method in args.methods:
+            reports.append(run_queries(index, folder, Method(method), options, reranker, rate))
+        index.close()
+
+    context = "title + headings" if not args.no_context else "plain chunks"
+    print(f"\nmodel {embedder.name}; chunks embedded with {context}; fusion {args.fusion} "
+          f"weights lexical {args.weights[0]} / dense {args.weights[1]}\n")
+    print("| dataset | method | nDCG@10 | Recall@100 | MRR@10 | p50 ms | p95 ms | chunks/s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in reports:
+        print(f"| {r.dataset} | {r.method.value} | {r.ndcg_at_10:.4f} | {r.recall_at_100:.4f} "
+              f"| {r.mrr_at_10:.4f} | {r.query_ms_p50:.1f} | {r.query_ms_p95:.1f} "
+              f"| {r.chunks_per_s:.1f} |")
+
+
+if __name__ == "__main__":
+    main()

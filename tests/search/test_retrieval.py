@@ -1,0 +1,112 @@
+"""Retrieval behaviour on a real index: phrases, filters inside retrieval, restart, related,
+and the reranking stage with a cross-encoder saved here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.models import Overrides
+from ingest.pipeline import Item, Pipeline
+from search.embedder import Embedder, default_model_path
+from search.index import Index
+from search.models import Filters, Kind, Method
+from search.rerank import CrossEncoderReranker
+from search.retrieval import SearchOptions, related, search
+
+
+def note(source: str, text: str, kind: str = "practice", community: str | None = None,
+         tags: tuple[str, ...] = ()) -> Item:
+    data = text.encode()
+    return Item(source=source, read=lambda: data, filename=source.split("/")[-1],
+                overrides=Overrides(kind=kind, community=community, tags=tags))
+
+
+@pytest.fixture
+def filled(pipeline: Pipeline) -> Pipeline:
+    items = [
+        note(f"routines/{i}.md",
+             f"# Routine {i}\n\nA calm bedtime routine for children in care, version {i}: "
+             "dim lights, a warm drink, a story and the same goodnight words every night.")
+        for i in range(25)
+    ]
+    items += [
+        note("notes/yj.md", "# Youth Justice notes\n\nWe talked about bedtime routines in "
+             "supported accommodation for a 16-year-old on bail.", kind="session-note",
+             community="Youth Justice", tags=("bail",)),
+        note("readings/attachment.md", "# Attachment brief\n\nA secure base at bedtime: "
+             "predictable carers help children settle to sleep.", kind="reading"),
+        note("practices/calm.md", "# Calm Corner kit\n\nThe Calm Corner kit is a small tent "
+             "with sensory bottles and breathing cards for a child who is overwhelmed."),
+        note("practices/corner.md", "# Corners of the room\n\nA calm room has a reading "
+             "corner, a kit of puzzles, and soft light."),
+    ]
+    pipeline.ingest(items)
+    return pipeline
+
+
+def sources(index: Index, query: str, filters: Filters = Filters(), **options: object) -> list[str]:
+    hits = search(index, query, filters, SearchOptions(**options))  # type: ignore[arg-type]
+    return [h.document.source for h in hits]
+
+
+def test_quoted_phrase_ranks_documents_that_contain_it(filled: Pipeline) -> None:
+    found = sources(filled.index, '"Calm Corner kit" for an overwhelmed child')
+    assert found == ["practices/calm.md"]
+    assert sources(filled.index, '"corner calm kit"') == []
+
+
+def test_filters_apply_inside_retrieval(filled: Pipeline) -> None:
+    # 25 routine guides outrank the note; with only 5 candidates per retriever, a filter
+    # applied after the cut would find nothing.
+    for method in (Method.BM25, Method.DENSE, Method.HYBRID):
+        found = sources(filled.index, "bedtime routine for children", Filters(
+            community="Youth Justice"), method=method, candidates=5, k=5)
+        assert found == ["notes/yj.md"], method
+        found = sources(filled.index, "bedtime routine for children", Filters(
+            kind=Kind.READING), method=method, candidates=5, k=5)
+        assert found == ["readings/attachment.md"], method
+        found = sources(filled.index, "bedtime routine", Filters(tags=("bail",)),
+                        method=method, candidates=5)
+        assert found == ["notes/yj.md"], method
+
+
+def test_both_indexes_survive_a_restart(filled: Pipeline, embedder: Embedder) -> None:
+    data = filled.index.data_dir
+    filled.index.close()
+    reopened = Index(data, embedder)
+    for method in (Method.BM25, Method.DENSE):
+        assert sources(reopened, "sensory bottles and breathing cards", method=method,
+                       k=1) == ["practices/calm.md"]
+    reopened.close()
+
+
+def test_related_documents_exclude_itself_and_filter_by_kind(filled: Pipeline) -> None:
+    doc = filled.index.catalog.find_by_source("notes/yj.md")
+    assert doc is not None
+    hits = related(filled.index, doc.id, k=5)
+    assert doc.id not in [h.document.id for h in hits] and len(hits) == 5
+    readings = related(filled.index, doc.id, Filters(kind=Kind.READING), k=5)
+    assert [h.document.source for h in readings] == ["readings/attachment.md"]
+
+
+def test_cross_encoder_reranks_the_fused_candidates(filled: Pipeline, tmp_path: Path) -> None:
+    from sentence_transformers import CrossEncoder
+
+    folder = tmp_path / "cross-encoder"
+    CrossEncoder(str(default_model_path()), num_labels=1, device="cpu").save(str(folder))
+    reranker = CrossEncoderReranker(folder)
+    query = "calm bedtime routine"
+    options = SearchOptions(method=Method.RERANK, k=5, rerank_top=5)
+    hybrid = search(filled.index, query, options=SearchOptions(k=5))
+    reranked = search(filled.index, query, options=options, reranker=reranker)
+    # the top five hybrid documents, now in the order of the cross-encoder's own scores
+    assert {h.document.id for h in reranked} == {h.document.id for h in hybrid}
+    expected = sorted(
+        ((max(reranker.score(query, [
+            c.indexed_text for c in filled.index.catalog.chunks_of(h.document.id)])), h.document.id)
+         for h in hybrid), reverse=True,
+    )
+    assert [h.document.id for h in reranked] == [doc_id for _, doc_id in expected]
+    assert [h.score for h in reranked] == sorted((h.score for h in reranked), reverse=True)
