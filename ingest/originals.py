@@ -49,5 +49,8 @@ class OriginalStore:
     def exists(self, digest: str) -> bool:
         return self.path(digest).exists()
 
+    def digests(self) -> list[str]:
+        return [p.name for p in self.root.glob("??/*") if not p.name.startswith(".")]
+
     def remove(self, digest: str) -> None:
         self.path(digest).unlink(missing_ok=True)

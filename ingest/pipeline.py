@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 import numpy as np
@@ -199,12 +199,12 @@ class Pipeline:
             if previous is None:
                 self.index.delete(doc.id)
             else:
-                restore = self._item_for(previous)
+                restore = self.item_for(previous)
                 self.ingest([restore], force=True)
         except Exception:  # the repair on start-up finishes what this cannot
             log.exception("could not undo a failed write of %s", doc.source)
 
-    def _item_for(self, doc: DocumentRecord) -> Item:
+    def item_for(self, doc: DocumentRecord) -> Item:
         """An item that re-ingests a catalogued document from its original and metadata."""
         digest = doc.content_hash
         return Item(
@@ -244,17 +244,4 @@ class Pipeline:
     def reindex(self, progress: Progress | None = None) -> list[IngestResult]:
         """Rebuild every document from its stored original (for a new model or chunking)."""
         docs = self.index.catalog.all_documents()
-        return self.ingest([self._item_for(d) for d in docs], progress=progress, force=True)
-
-    def repair(self) -> list[IngestResult]:
-        """Finish writes interrupted by a crash: re-ingest PENDING documents from originals."""
-        pending = self.index.catalog.pending()
-        ready = [d for d in pending if self.originals.exists(d.content_hash)]
-        for doc in pending:
-            if doc not in ready:
-                self.index.delete(doc.id)
-        return self.ingest([self._item_for(d) for d in ready], force=True)
-
-
-def with_overrides(item: Item, overrides: Overrides) -> Item:
-    return replace(item, overrides=overrides)
+        return self.ingest([self.item_for(d) for d in docs], progress=progress, force=True)

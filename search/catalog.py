@@ -345,6 +345,26 @@ class Catalog:
     def chunk_ids(self) -> set[str]:
         return {r["id"] for r in self._query("SELECT id FROM chunks")}
 
+    def lexical_mismatch(self) -> int:
+        """FTS rows without a chunk plus chunks without an FTS row."""
+        orphans = self._query(
+            "SELECT COUNT(*) FROM chunks_fts WHERE rowid NOT IN (SELECT rowid FROM chunks)"
+        )[0][0]
+        missing = self._query(
+            "SELECT COUNT(*) FROM chunks WHERE rowid NOT IN (SELECT rowid FROM chunks_fts)"
+        )[0][0]
+        return int(orphans) + int(missing)
+
+    def rebuild_lexical(self) -> None:
+        """Recompute every lexical entry from the chunks, in one transaction."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM chunks_fts")
+            rows = list(db.execute("SELECT rowid, text, context FROM chunks"))
+            for row in rows:
+                text = f"{row['context']}\n{row['text']}" if row["context"] else row["text"]
+                db.execute("INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)",
+                           (row["rowid"], index_terms(text)))
+
     # --- lexical retrieval --------------------------------------------------------------
     def lexical_search(
         self, match: str, filters: Filters, limit: int

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from ingest.consistency import repair
 from search.embedder import Embedder
 from service import errors
 from service.jobs import JobQueue
@@ -39,7 +40,7 @@ def create_app(
             "(comma-separated) so that only people holding a token can change documents"
         )
     runtime = open_runtime(settings, embedder=embedder)
-    runtime.pipeline.repair()
+    repair(runtime.pipeline)  # finish writes a crash interrupted
     jobs = JobQueue()
 
     @asynccontextmanager

@@ -254,6 +254,35 @@ def reindex() -> None:
 
 
 @app.command()
+def check(
+    do_repair: Annotated[bool, typer.Option("--repair", help="Fix what is found.")] = False,
+) -> None:
+    """Report disagreements between catalog, lexical index, vectors and originals."""
+    from ingest.consistency import check as run_check
+    from ingest.consistency import repair
+
+    runtime = _open()
+    if do_repair:
+        report, results = repair(runtime.pipeline)
+        after = run_check(runtime.pipeline)
+    else:
+        report, results, after = run_check(runtime.pipeline), [], None
+    runtime.close()
+    for line in report.lines():
+        console.print(line)
+    console.print(f"disagreements: {report.disagreements}")
+    if after is not None:
+        rebuilt = sum(1 for r in results if r.outcome is not Outcome.FAILED)
+        console.print(f"repaired: {rebuilt} documents rebuilt from their originals; "
+                      f"disagreements now: {after.disagreements}")
+        for r in results:
+            if r.outcome is Outcome.FAILED:
+                err.print(f"[red]could not repair[/red] {r.source}: {r.reason}")
+        raise typer.Exit(1 if after.disagreements else 0)
+    raise typer.Exit(1 if report.disagreements else 0)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,

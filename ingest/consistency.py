@@ -1,0 +1,83 @@
+"""Checking that the catalog, lexical index, vector index and originals agree, and repairing.
+
+A crash can leave a document PENDING (its write was interrupted), vectors whose chunks are
+gone (a delete or replace was interrupted) or chunks without vectors. Repair rebuilds every
+affected document from its stored original, so nothing that was accepted is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.models import IngestResult, Outcome
+from ingest.pipeline import Pipeline
+
+
+@dataclass
+class ConsistencyReport:
+    pending: list[str] = field(default_factory=list)  # doc ids whose write did not finish
+    missing_vectors: list[str] = field(default_factory=list)  # doc ids
+    orphan_vectors: list[str] = field(default_factory=list)  # chunk ids
+    lexical_mismatch: int = 0  # FTS rows without a chunk, or chunks without an FTS row
+    missing_originals: list[str] = field(default_factory=list)  # doc ids
+    unreferenced_originals: int = 0  # stored files no document points to (kept, not lost)
+
+    @property
+    def disagreements(self) -> int:
+        return (len(self.pending) + len(self.missing_vectors) + len(self.orphan_vectors)
+                + self.lexical_mismatch + len(self.missing_originals))
+
+    def lines(self) -> list[str]:
+        return [
+            f"documents with an interrupted write: {len(self.pending)}",
+            f"documents with chunks missing from the vector index: {len(self.missing_vectors)}",
+            f"vectors with no chunk in the catalog: {len(self.orphan_vectors)}",
+            f"lexical entries out of step with chunks: {self.lexical_mismatch}",
+            f"documents whose original file is missing: {len(self.missing_originals)}",
+            f"stored originals no document uses (kept): {self.unreferenced_originals}",
+        ]
+
+
+def check(pipeline: Pipeline) -> ConsistencyReport:
+    """Compare every store with the catalog; changes nothing."""
+    index, originals = pipeline.index, pipeline.originals
+    catalog = index.catalog
+    report = ConsistencyReport()
+    documents = catalog.all_documents()
+    report.pending = [d.id for d in catalog.pending()]
+    chunk_ids = catalog.chunk_ids()
+    vector_ids = index.vectors.all_ids()
+    report.orphan_vectors = sorted(vector_ids - chunk_ids)
+    missing = chunk_ids - vector_ids
+    report.missing_vectors = sorted({c.rsplit(":", 1)[0] for c in missing})
+    report.lexical_mismatch = catalog.lexical_mismatch()
+    report.missing_originals = [d.id for d in documents if not originals.exists(d.content_hash)]
+    used = {d.content_hash for d in documents}
+    report.unreferenced_originals = sum(1 for h in originals.digests() if h not in used)
+    return report
+
+
+def repair(pipeline: Pipeline) -> tuple[ConsistencyReport, list[IngestResult]]:
+    """Fix what `check` finds: drop orphans, rebuild affected documents from originals.
+
+    A document whose original is missing cannot be rebuilt; it is kept if its indexes are
+    whole, and removed otherwise (it could never be found correctly).
+    """
+    report = check(pipeline)
+    index = pipeline.index
+    index.vectors.delete_ids(report.orphan_vectors)
+    if report.lexical_mismatch:
+        index.catalog.rebuild_lexical()
+    broken = set(report.pending) | set(report.missing_vectors)
+    results: list[IngestResult] = []
+    items = []
+    for doc_id in sorted(broken):
+        doc = index.catalog.get(doc_id)
+        if pipeline.originals.exists(doc.content_hash):
+            items.append(pipeline.item_for(doc))
+        else:
+            index.delete(doc_id)
+            results.append(IngestResult(doc.source, Outcome.FAILED, doc,
+                                        reason="original missing; removed from the index"))
+    results += pipeline.ingest(items, force=True)
+    return report, results

@@ -1,0 +1,18 @@
+"""Kill -9 during ingest, repair, and nothing accepted is lost (bench/crash.py, smaller)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.crash import run
+
+
+def test_kill_during_ingest_loses_nothing(tmp_path: Path) -> None:
+    report = run(n_docs=30, kills=3, seed=7, workdir=tmp_path)
+    rounds = report["rounds"]
+    assert isinstance(rounds, list)
+    assert all(r["disagreements_after_repair"] == 0 for r in rounds), rounds
+    assert report["returned"], "the child never got far enough to return a document"
+    assert report["lost"] == 0
+    assert report["not_searchable"] == 0
+    assert report["half_indexed"] == 0
