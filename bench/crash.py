@@ -4,8 +4,9 @@
 
 A child process ingests the documents and records each one whose ingest returned. Once it
 is ingesting, the parent kills it with SIGKILL at a random moment, runs `commons check
---repair`, then `commons check`, and checks that every recorded document is READY and found by both retrievers. Between
-rounds some documents are edited, so interrupted replacements are exercised too.
+--repair`, then `commons check`, and checks that every recorded document is READY and found
+by both retrievers. Between rounds some documents are edited, so interrupted replacements are
+exercised too.
 """
 
 from __future__ import annotations
