@@ -91,7 +91,9 @@ def resolve(
     """
     meta = loaded.metadata
     kind_value = overrides.kind or meta.get("kind")
-    kind = parse_kind(kind_value) if kind_value else kind_from_path(source) or default_kind
+    kind = parse_kind(kind_value) if kind_value else kind_from_path(source)
+    if kind is None and overrides.default_kind:
+        kind = parse_kind(overrides.default_kind)
     if kind is None:
         raise MetadataError(
             "cannot tell whether this is a practice, session-note or reading: put it under "

@@ -44,6 +44,7 @@ class Overrides:
     tags: tuple[str, ...] | None = None
     authors: tuple[str, ...] | None = None
     date: str | None = None
+    default_kind: str | None = None  # used only when neither the file nor its folder says
 
 
 class Outcome(StrEnum):

@@ -20,7 +20,7 @@ from ingest.metadata import resolve
 from ingest.models import IngestResult, Outcome, Overrides
 from ingest.originals import OriginalStore, content_hash
 from search.index import Index
-from search.models import ChunkRecord, DocumentRecord, Kind, Status
+from search.models import ChunkRecord, DocumentRecord, Status
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,10 @@ class Item:
 
 
 @dataclass
-class _Prepared:
+class Prepared:
+    """A document loaded, chunked and with its original stored, ready to embed and index."""
+
+
     item: Item
     doc: DocumentRecord
     chunks: list[ChunkRecord]
@@ -63,7 +66,6 @@ class Pipeline:
     originals: OriginalStore
     chunking: ChunkingOptions = field(default_factory=ChunkingOptions)
     max_bytes: int | None = None
-    default_kind: Kind | None = None
     batch_chunks: int = 256
 
     def ingest(
@@ -71,7 +73,7 @@ class Pipeline:
     ) -> list[IngestResult]:
         """Ingest items in order; embeds in batches across documents. Never raises per file."""
         results: list[IngestResult] = []
-        buffer: list[_Prepared] = []
+        buffer: list[Prepared] = []
         hashes_in_buffer: dict[str, str] = {}
 
         def emit(result: IngestResult) -> None:
@@ -80,13 +82,13 @@ class Pipeline:
                 progress(result)
 
         def flush() -> None:
-            for result in self._write(buffer):
+            for result in self.write(buffer):
                 emit(result)
             buffer.clear()
             hashes_in_buffer.clear()
 
         for item in items:
-            prepared = self._prepare(item, force, hashes_in_buffer)
+            prepared = self.prepare(item, force, hashes_in_buffer)
             if isinstance(prepared, IngestResult):
                 emit(prepared)
                 continue
@@ -98,9 +100,15 @@ class Pipeline:
             flush()
         return results
 
-    def _prepare(
-        self, item: Item, force: bool, hashes_in_buffer: dict[str, str]
-    ) -> _Prepared | IngestResult:
+    def prepare(
+        self, item: Item, force: bool = False, hashes_in_buffer: dict[str, str] | None = None
+    ) -> Prepared | IngestResult:
+        """Read, check, load and chunk an item and store its original; nothing is indexed.
+
+        Returns an IngestResult instead when there is nothing to index (unchanged, duplicate)
+        or the file cannot be ingested (with the reason).
+        """
+        hashes_in_buffer = hashes_in_buffer or {}
         source = item.source
         try:
             data = item.read()
@@ -136,7 +144,7 @@ class Pipeline:
                         reason=f"same content as '{hashes_in_buffer[digest]}'",
                     )
             loaded = load(data, item.name)
-            fields = resolve(source, item.name, loaded, item.overrides, self.default_kind)
+            fields = resolve(source, item.name, loaded, item.overrides)
             doc = DocumentRecord(
                 id=document_id(source),
                 source=source,
@@ -164,9 +172,10 @@ class Pipeline:
             return IngestResult(
                 source, Outcome.FAILED, reason=f"cannot read the file: {exc}", error=exc
             )
-        return _Prepared(item, doc, chunks, previous, tuple(loaded.warnings))
+        return Prepared(item, doc, chunks, previous, tuple(loaded.warnings))
 
-    def _write(self, batch: list[_Prepared]) -> list[IngestResult]:
+    def write(self, batch: list[Prepared]) -> list[IngestResult]:
+        """Embed the prepared documents in one batch and index each."""
         all_chunks = [c for p in batch for c in p.chunks]
         vectors = self.index.embed(all_chunks)
         results = []
@@ -178,7 +187,7 @@ class Pipeline:
             results.append(self._write_one(prepared, np.ascontiguousarray(part)))
         return results
 
-    def _write_one(self, prepared: _Prepared, vectors: np.ndarray) -> IngestResult:
+    def _write_one(self, prepared: Prepared, vectors: np.ndarray) -> IngestResult:
         doc = prepared.doc
         try:
             written = self.index.write(doc, prepared.chunks, vectors)

@@ -8,7 +8,7 @@ from typing import Any
 
 from ingest.models import IngestResult
 from ingest.originals import OriginalStore
-from ingest.pipeline import Item, Pipeline
+from ingest.pipeline import Item, Pipeline, Prepared
 from search.embedder import Embedder
 from search.index import Index
 from search.models import DocumentRecord, Filters, Hit, Method
@@ -47,6 +47,11 @@ class Runtime:
     def ingest_one(self, item: Item) -> IngestResult:
         with self.write_lock:
             return self.pipeline.ingest([item])[0]
+
+    def write_one(self, prepared: Prepared) -> IngestResult:
+        """Embed and index a prepared document (writes are serialised)."""
+        with self.write_lock:
+            return self.pipeline.write([prepared])[0]
 
     def delete(self, doc_id: str) -> DocumentRecord:
         with self.write_lock:

@@ -25,8 +25,8 @@ class Settings(BaseSettings):
     lexical_weight: float = 1.0
     dense_weight: float = 1.0
     max_upload_mb: int = Field(50, ge=1, description="Largest upload accepted, in MB.")
-    sync_upload_mb: float = Field(
-        2.0, description="Uploads larger than this are indexed as a background job (202)."
+    sync_chunks: int = Field(
+        120, description="Uploads with more chunks than this are indexed as a job (202)."
     )
     sync_pdf_pages: int = Field(
         20, description="PDFs with more pages than this are indexed as a background job (202)."

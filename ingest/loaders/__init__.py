@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import PurePath
 
-from ingest.errors import NoTextError, UnsupportedFileType
+from ingest.errors import NoTextError, UnreadableFile, UnsupportedFileType
 from ingest.loaders.docx import load_docx
 from ingest.loaders.markdown import load_markdown
 from ingest.loaders.pdf import load_pdf
@@ -13,6 +13,8 @@ from ingest.loaders.text import load_text
 from ingest.models import LoadedDocument
 
 Loader = Callable[[bytes, str], LoadedDocument]
+
+MAX_TEXT_CHARS = 2_000_000  # about 600 pages; bounds memory and indexing time per document
 
 LOADERS: dict[str, Loader] = {
     ".md": load_markdown,
@@ -41,6 +43,12 @@ def load(data: bytes, filename: str) -> LoadedDocument:
     if not data:
         raise NoTextError(f"'{filename}' is empty (0 bytes)")
     document = loader(data, filename)
+    chars = sum(len(s.text) for s in document.sections)
+    if chars > MAX_TEXT_CHARS:
+        raise UnreadableFile(
+            f"'{filename}' holds {chars:,} characters of text; the limit is "
+            f"{MAX_TEXT_CHARS:,} (about 600 pages). Split it and upload the parts"
+        )
     if not any(s.text.strip() for s in document.sections):
         raise NoTextError(
             f"'{filename}' has no extractable text; the file may be scanned and need OCR"

@@ -11,13 +11,15 @@ from fastapi.responses import JSONResponse
 
 from ingest.errors import FileTooLarge, UnsupportedFileType
 from ingest.loaders import load
+from ingest.loaders.pdf import MAX_PAGES
 from ingest.metadata import parse_list
-from ingest.models import Outcome, Overrides
+from ingest.models import IngestResult, Outcome, Overrides
 from ingest.uploads import pdf_page_count, safe_filename, upload_item
 from search.models import Filters, Kind
 from search.retrieval import related
 from service.deps import JobsDep, ReaderDep, RuntimeDep, WriterDep
 from service.errors import status_for
+from service.jobs import Job
 from service.routes.search import filters_from
 from service.schemas import (
     DocumentDetail,
@@ -59,7 +61,8 @@ def upload_document(
     _: WriterDep,
     file: Annotated[UploadFile, File(description="A .md, .txt, .pdf or .docx file.")],
     title: Annotated[str | None, Form(max_length=300)] = None,
-    kind: Annotated[Kind, Form()] = Kind.SESSION_NOTE,
+    kind: Annotated[Kind | None, Form(description="Default: the file's own, else "
+                                     "session-note.")] = None,
     community: Annotated[str | None, Form(max_length=120)] = None,
     tags: Annotated[str | None, Form(description="Comma-separated.")] = None,
     date: Annotated[date | None, Form()] = None,
@@ -75,23 +78,33 @@ def upload_document(
         )
     data = _read_limited(file, settings.max_upload_mb * 1_048_576)
     overrides = Overrides(
-        kind=kind.value, community=community or None, title=title or None,
+        kind=kind.value if kind else None, default_kind=Kind.SESSION_NOTE.value,
+        community=community or None, title=title or None,
         tags=parse_list(tags) if tags else None,
         authors=parse_list(authors) if authors else None,
         date=date.isoformat() if date else None,
     )
     item = upload_item(name, data, overrides)
-    big = len(data) > settings.sync_upload_mb * 1_048_576 or (
-        suffix == ".pdf" and (pdf_page_count(data) or 0) > settings.sync_pdf_pages
-    )
-    if big:
+    pages = pdf_page_count(data) if suffix == ".pdf" else None
+    if pages is not None and settings.sync_pdf_pages < pages <= MAX_PAGES:
         runtime.pipeline.originals.put(data)  # kept before indexing starts
-        job = jobs.submit(name, lambda: runtime.ingest_one(item))
-        return JSONResponse(
-            JobOut(id=job.id, status=job.status, filename=name).model_dump(mode="json"),
-            status_code=202, headers={"Location": f"/api/jobs/{job.id}"},
-        )
-    result = runtime.ingest_one(item)
+        return _accepted(jobs.submit(name, lambda: runtime.ingest_one(item)))
+    prepared = runtime.pipeline.prepare(item)  # loads, checks and stores the original
+    if isinstance(prepared, IngestResult):
+        return _answer(prepared)
+    if len(prepared.chunks) > settings.sync_chunks:
+        return _accepted(jobs.submit(name, lambda: runtime.write_one(prepared)))
+    return _answer(runtime.write_one(prepared))
+
+
+def _accepted(job: Job) -> JSONResponse:
+    body = JobOut(id=job.id, status=job.status, filename=job.filename)
+    return JSONResponse(body.model_dump(mode="json"), status_code=202,
+                        headers={"Location": f"/api/jobs/{job.id}"})
+
+
+def _answer(result: IngestResult) -> JSONResponse:
+    """201 for a new document, 200 for content already here, the error's status otherwise."""
     if result.outcome is Outcome.FAILED:
         raise HTTPException(status_for(result.error or Exception()), result.reason)
     assert result.document is not None
