@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from ingest.consistency import repair
 from search.embedder import Embedder
-from service import errors
+from service import errors, security, web
 from service.jobs import JobQueue
 from service.routes import documents, search, system
 from service.runtime import open_runtime
@@ -51,7 +52,7 @@ def create_app(
         jobs.close()
         runtime.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(  # serves Swagger UI and ReDoc assets locally: no CDN
         title="Practice Commons",
         version=API_VERSION,
         description="Search best practices, session notes and readings of Communities of Practice.",
@@ -61,5 +62,7 @@ def create_app(
     app.state.jobs = jobs
     for module in (search, documents, system):
         app.include_router(module.router, prefix="/api")
+    web.install(app)
     errors.install(app)
+    security.install(app)
     return app

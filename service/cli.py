@@ -253,6 +253,45 @@ def reindex() -> None:
         raise typer.Exit(1)
 
 
+@app.command(name="export")
+def export_backup(
+    target: Annotated[Path, typer.Argument(help="Archive to write, e.g. commons.tar.gz")],
+) -> None:
+    """Write every original and the catalog into one archive (a backup)."""
+    from ingest.backup import export_archive
+
+    runtime = _open()
+    count = export_archive(runtime.pipeline, target)
+    runtime.close()
+    console.print(f"Exported {count} documents to {target}")
+
+
+@app.command(name="import")
+def import_backup(
+    source: Annotated[Path, typer.Argument(help="Archive written by `commons export`.")],
+) -> None:
+    """Restore a backup into an empty data folder and index every document."""
+    from ingest.backup import import_archive
+    from ingest.errors import IngestError
+
+    runtime = _open()
+    try:
+        with _progress() as bar:
+            task = bar.add_task("Importing", total=None, current="")
+            results = import_archive(
+                runtime.pipeline, source,
+                progress=lambda r: bar.update(task, advance=1, current=r.source),
+            )
+    except IngestError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    finally:
+        runtime.close()
+    _summary(results, as_json=False)
+    if any(r.outcome is Outcome.FAILED for r in results):
+        raise typer.Exit(1)
+
+
 @app.command()
 def check(
     do_repair: Annotated[bool, typer.Option("--repair", help="Fix what is found.")] = False,

@@ -206,3 +206,15 @@ def test_openapi_documents_the_shapes(client: TestClient) -> None:
             "/api/documents/{doc_id}/related", "/api/jobs/{job_id}", "/api/health",
             "/api/stats"} <= set(schema["paths"])
     assert "SearchOut" in schema["components"]["schemas"]
+
+
+def test_security_headers_and_offline_docs(client: TestClient) -> None:
+    response = client.get("/api/search", params={"q": "x"})
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "cdn.jsdelivr" not in docs.text
+    asset = [line for line in docs.text.split('"') if line.endswith(".js")][0]
+    assert client.get(asset).status_code == 200
