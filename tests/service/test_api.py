@@ -216,5 +216,5 @@ def test_security_headers_and_offline_docs(client: TestClient) -> None:
     assert response.headers["x-content-type-options"] == "nosniff"
     docs = client.get("/docs")
     assert docs.status_code == 200 and "cdn.jsdelivr" not in docs.text
-    asset = [line for line in docs.text.split('"') if line.endswith(".js")][0]
+    asset = next(line for line in docs.text.split('"') if line.endswith(".js"))
     assert client.get(asset).status_code == 200
