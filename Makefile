@@ -28,7 +28,16 @@ run: install
 	$(BIN)/commons ingest corpus/ --prune
 	$(BIN)/commons serve --host $(HOST) --port $(PORT)
 
-test: install-test
+# Debian's chromium drives the browser tests (Playwright cannot download a browser here).
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium'"; \
+		exit 1; \
+	fi
+
+test: install-test /usr/bin/chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy ingest search service
 	$(BIN)/pytest

@@ -1,0 +1,139 @@
+"""Load test: concurrent clients mixing searches (90%) and uploads (10%) on `commons serve`.
+
+    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--url http://127.0.0.1:PORT]
+
+Without --url it starts `commons serve` on a free loopback port over a temporary copy of the
+bundled corpus. Loopback only; bounded in time and in requests. Prints requests/s,
+latency percentiles, errors, and whether every accepted upload is searchable afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = [
+    "kid shuts down after a fight at home", "parents who never come to meetings",
+    "newcomers learning from the edges", "school refusal graded return",
+    "safety plan for a teenager", "grief in young children", "running a community meeting",
+    "STEPS re-entry plan", "Calm Corner kit", "measuring the value of our community",
+    "de-escalation with a shouting teen", "kinship carers and transitions to school",
+]
+MAX_REQUESTS = 200_000
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))] if values else 0
+
+
+async def client(http: httpx.AsyncClient, stop: float, rng: random.Random, stats: dict[str, list]
+                 ) -> None:
+    while time.monotonic() < stop and len(stats["search"]) + len(stats["upload"]) < MAX_REQUESTS:
+        started = time.perf_counter()
+        try:
+            if rng.random() < 0.9:
+                response = await http.get("/api/search", params={"q": rng.choice(QUERIES)})
+                kind = "search"
+            else:
+                marker = f"loadmarker{rng.getrandbits(48):x}"
+                note = (f"# Load test note {marker}\n\n## Discussion\n\n{marker} The group "
+                        f"talked about {rng.choice(QUERIES)} and agreed actions.\n").encode()
+                response = await http.post("/api/documents",
+                                           files={"file": (f"{marker}.md", note)})
+                kind = "upload"
+                if response.status_code in (200, 201):
+                    stats["accepted"].append(marker)
+        except httpx.HTTPError as exc:
+            stats["errors"].append(type(exc).__name__)
+            continue
+        stats[kind].append((time.perf_counter() - started) * 1000)
+        if response.status_code >= 400:
+            stats["errors"].append(str(response.status_code))
+
+
+async def run(url: str, clients: int, seconds: float, seed: int) -> dict[str, list]:
+    host = urlparse(url).hostname or ""
+    if not (host == "localhost" or host.startswith("127.") or host == "::1"):
+        raise SystemExit("load tests target loopback addresses only")
+    stats: dict[str, list] = {"search": [], "upload": [], "errors": [], "accepted": []}
+    limits = httpx.Limits(max_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as http:
+        stop = time.monotonic() + seconds
+        await asyncio.gather(*(client(http, stop, random.Random(seed + i), stats)
+                               for i in range(clients)))
+        lost = 0
+        for marker in stats["accepted"]:
+            found = await http.get("/api/search", params={"q": marker, "method": "bm25"})
+            if not any(marker in r["title"] for r in found.json()["results"]):
+                lost += 1
+        stats["lost"] = [lost]
+    return stats
+
+
+def start_server() -> tuple[subprocess.Popen[bytes], str]:
+    sys.path.insert(0, str(ROOT))
+    from tests.service.conftest import free_port
+
+    data = Path(tempfile.mkdtemp(prefix="commons-load-")) / "data"
+    env = {**os.environ, "COMMONS_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
+    commons = str(Path(sys.executable).parent / "commons")
+    subprocess.run([commons, "ingest", str(ROOT / "corpus")], env=env, check=True,
+                   capture_output=True)
+    port = free_port()
+    process = subprocess.Popen([commons, "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("commons serve did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--url")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    process, url = (None, args.url) if args.url else start_server()
+    try:
+        started = time.monotonic()
+        stats = asyncio.run(run(url, args.clients, args.seconds, args.seed))
+        elapsed = time.monotonic() - started
+    finally:
+        if process:
+            process.terminate()
+            process.wait(timeout=30)
+    total = len(stats["search"]) + len(stats["upload"])
+    print(f"{args.clients} clients, {args.seconds:.0f} s: {total} requests, "
+          f"{total / args.seconds:.1f} requests/s (wall {elapsed:.0f} s incl. verification)")
+    for kind in ("search", "upload"):
+        values = stats[kind]
+        if values:
+            print(f"{kind:7} n={len(values):6}  p50 {statistics.median(values):7.0f} ms  "
+                  f"p95 {percentile(values, 95):7.0f} ms  p99 {percentile(values, 99):7.0f} ms")
+    print(f"errors: {len(stats['errors'])} {sorted(set(stats['errors']))}")
+    print(f"uploads accepted: {len(stats['accepted'])}; lost (not searchable after): "
+          f"{stats['lost'][0]}")
+
+
+if __name__ == "__main__":
+    main()

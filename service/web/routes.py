@@ -1,0 +1,89 @@
+"""The pages. Each route reads its parameters, asks pages.py (or uploads.py) once, renders."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from search.errors import DocumentNotFoundError
+from service.deps import JobsDep, ReaderDep, RuntimeDep
+from service.web import pages
+from service.web.forms import BrowseForm, SearchForm, parse_kind
+from service.web.render import render
+from service.web.uploads import UploadFields, upload_from_form
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def search_view(
+    request: Request, runtime: RuntimeDep, caller: ReaderDep, q: str = "", kind: str = "",
+    community: str = "", tag: Annotated[list[str] | None, Query()] = None,
+    date_from: str = "", date_to: str = "",
+) -> Response:
+    """Search; with no query, recent session notes and featured practices."""
+    form = SearchForm.parse(q, kind, community, tag or [], date_from, date_to)
+    page = pages.search_page(runtime, caller, form)
+    return render(request, "search.html", section="search", page=page)
+
+
+@router.get("/browse")
+def browse_view(
+    request: Request, runtime: RuntimeDep, caller: ReaderDep, kind: str = "",
+    community: str = "", tag: str = "", sort: str = "title", offset: str = "",
+) -> Response:
+    """Every document by kind, community and tag, by title or date."""
+    form = BrowseForm.parse(kind, community, tag, sort, offset)
+    page = pages.browse_page(runtime, caller, form)
+    return render(request, "browse.html", section="browse", page=page)
+
+
+@router.get("/documents/{doc_id}")
+def document_view(
+    request: Request, runtime: RuntimeDep, caller: ReaderDep, doc_id: str, added: str = ""
+) -> Response:
+    """A document's metadata, text (by section or page) and related documents."""
+    try:
+        page = pages.document_page(runtime, caller, doc_id)
+    except DocumentNotFoundError:
+        return render(request, "not_found.html", status=404, section="")
+    return render(request, "document.html", section="", page=page, added=added)
+
+
+@router.get("/upload")
+def upload_view(request: Request, runtime: RuntimeDep, _: ReaderDep) -> Response:
+    """The upload form (progress and polling come from static/app.js)."""
+    return render(request, "upload.html", section="upload", page=pages.upload_page(runtime),
+                  fields=UploadFields(), error=None)
+
+
+@router.post("/upload")
+def upload_submit(
+    request: Request, runtime: RuntimeDep, jobs: JobsDep,
+    file: Annotated[UploadFile | None, File()] = None,
+    token: Annotated[str, Form()] = "",
+    title: Annotated[str, Form(max_length=300)] = "",
+    kind: Annotated[str, Form()] = "",
+    community: Annotated[str, Form(max_length=120)] = "",
+    tags: Annotated[str, Form(max_length=1000)] = "",
+    date: Annotated[str, Form(max_length=20)] = "",
+    authors: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """The same upload without JavaScript: a plain form post, then a redirect."""
+    fields = UploadFields(title=title, kind=parse_kind(kind),
+                          community=community, tags=tags, date=date, authors=authors)
+    outcome = upload_from_form(runtime, jobs, token.strip(), file, fields)
+    if outcome.location:
+        return RedirectResponse(outcome.location, status_code=303)
+    return render(request, "upload.html", status=outcome.status, section="upload",
+                  page=pages.upload_page(runtime), fields=fields, error=outcome.error)
+
+
+@router.get("/upload/jobs/{job_id}")
+def job_view(request: Request, jobs: JobsDep, caller: ReaderDep, job_id: str) -> Response:
+    """A large upload being indexed in the background (the page refreshes until done)."""
+    job = pages.job_page(jobs, caller, job_id)
+    return render(request, "job.html", status=200 if job else 404, section="upload", job=job)

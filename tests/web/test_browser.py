@@ -1,0 +1,138 @@
+"""The web page in a real browser (Debian's chromium) against a real `commons serve`."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.conftest import make_docx, make_pdf
+from tests.web.conftest import PDF_TITLE, SYNC_PDF_PAGES, Site
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def search(page: Page, query: str) -> None:
+    page.goto("/")
+    page.get_by_label("Describe the situation").fill(query)
+    page.get_by_label("Describe the situation").press("Enter")
+
+
+def upload(page: Page, site: Site, name: str, data: bytes, mime: str, **fields: str) -> None:
+    page.goto("/upload")
+    page.get_by_label("Choose a file").set_input_files(
+        files=[{"name": name, "mimeType": mime, "buffer": data}])
+    for label, value in fields.items():
+        page.get_by_label(label.capitalize()).fill(value)
+    page.get_by_label("Upload token").fill(site.token)
+    page.get_by_role("button", name="Upload and index").click()
+
+
+def test_search_shows_the_passage_with_its_page(page: Page) -> None:
+    search(page, "Lighthouse mentoring scheme for Year 7")
+    hit = page.locator("article.hit").filter(has_text=PDF_TITLE)
+    expect(hit).to_be_visible()
+    passage = hit.locator(".passage").filter(has_text="Lighthouse")
+    expect(passage.locator(".page").first).to_have_text("p. 3")
+    expect(passage.locator("mark").first).to_be_visible()
+    readings = page.get_by_role("complementary", name="Related readings")
+    expect(readings.get_by_role("link", name=PDF_TITLE)).to_be_visible()
+
+
+def test_docx_uploaded_through_the_form_is_found_by_search(page: Page, site: Site) -> None:
+    note = make_docx([("Heading 1", "Actions"),
+                      ("", "KW will open the Kestrel Lane drop-in for carers on Thursdays.")],
+                     title="Early Years CoP - Kestrel Lane meeting")
+    upload(page, site, "kestrel.docx", note, DOCX, community="Early Years")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("searchable now")
+    status.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Early Years CoP - Kestrel Lane meeting")
+    search(page, "drop-in for carers on Kestrel Lane")
+    expect(page.locator("article.hit").first).to_contain_text("Kestrel Lane meeting")
+
+
+def test_a_long_pdf_is_indexed_as_a_job_the_page_follows(page: Page, site: Site) -> None:
+    pages = [f"Page {n} of the Osprey family-time handbook." for n in range(SYNC_PDF_PAGES + 2)]
+    polled: list[str] = []
+    page.on("request", lambda r: polled.append(r.url) if "/api/jobs/" in r.url else None)
+    upload(page, site, "osprey.pdf", make_pdf(pages, title="Osprey Family-Time Handbook"),
+           "application/pdf", title="Osprey Family-Time Handbook")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("searchable now", timeout=60_000)
+    expect(status.get_by_role("link")).to_have_text("Open “Osprey Family-Time Handbook”")
+    assert polled, "a 202 upload should be followed through GET /api/jobs/{id}"
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("budget.xlsx", b"PK\x03\x04 not a document", "cannot be uploaded"),
+    ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "not a readable PDF"),
+])
+def test_a_rejected_file_shows_the_reason(
+    page: Page, site: Site, name: str, data: bytes, reason: str
+) -> None:
+    upload(page, site, name, data, "application/octet-stream")
+    expect(page.get_by_role("alert")).to_contain_text(reason)
+    expect(page.get_by_role("alert")).to_contain_text(name)
+
+
+def test_a_reading_shows_its_pages_and_related_documents(page: Page) -> None:
+    page.goto("/browse?kind=reading")
+    page.get_by_role("link", name=PDF_TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(PDF_TITLE)
+    expect(page.get_by_role("heading", name="Page 3")).to_be_visible()
+    related = page.get_by_role("complementary", name="Related documents")
+    expect(related.get_by_role("link").first).to_be_visible()
+    related.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(PDF_TITLE)
+
+
+def test_a_script_in_a_note_is_shown_as_text(page: Page, site: Site) -> None:
+    title = "<script>window.pwnedTitle = 1</script> Wexley planning"
+    body = b"Wexley roster planning.\n\n<script>window.pwnedBody = 1</script> was pasted here.\n"
+    with httpx.Client(base_url=site.url, timeout=60) as http:
+        created = http.post("/api/documents", files={"file": ("wexley.txt", body)},
+                            data={"title": title},
+                            headers={"Authorization": f"Bearer {site.token}"})
+        assert created.status_code == 201, created.text
+    search(page, "Wexley roster planning")
+    expect(page.locator("article.hit").first).to_contain_text(title)
+    page.locator("article.hit").first.get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.get_by_text("<script>window.pwnedBody = 1</script>")).to_be_visible()
+    assert page.evaluate("typeof window.pwnedTitle + typeof window.pwnedBody") == \
+        "undefinedundefined"
+
+
+def test_the_upload_form_works_without_javascript(browser: Browser, site: Site) -> None:
+    context = browser.new_context(base_url=site.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/upload")
+    note = b"# Harbour CoP\n\nThe Pelican Street homework club restarts in May.\n"
+    page.get_by_label("Choose a file").set_input_files(
+        files=[{"name": "pelican.md", "mimeType": "text/markdown", "buffer": note}])
+    page.get_by_label("Upload token").fill(site.token)
+    page.get_by_role("button", name="Upload and index").click()
+    expect(page).to_have_url(re.compile(r"/documents/[^/?]+\?added=new$"))
+    expect(page.get_by_role("status")).to_contain_text("can be found in search now")
+    context.close()
+
+
+def test_keyboard_and_phone_width(browser: Browser, site: Site) -> None:
+    context = browser.new_context(base_url=site.url, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    for path in ("/?q=mentoring+older+students", "/", "/browse", "/upload"):
+        page.goto(path)
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+        unlabelled = page.evaluate(
+            "[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
+            ".filter(e => !e.labels.length && !e.getAttribute('aria-label')).length")
+        assert unlabelled == 0, path
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    context.close()
