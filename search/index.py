@@ -20,11 +20,14 @@ class Index:
     PENDING row (never searchable) that `check --repair` rebuilds from the stored original.
     """
 
-    def __init__(self, data_dir: Path, embedder: Embedder, *, adopt_model: bool = False) -> None:
+    def __init__(
+        self, data_dir: Path, embedder: Embedder, *, adopt_model: bool = False,
+        chroma_url: str | None = None, collection: str = "chunks",
+    ) -> None:
         self.data_dir = data_dir
         self.embedder = embedder
         self.catalog = Catalog(data_dir / "commons.db")
-        self.vectors = VectorStore(data_dir / "chroma")
+        self.vectors = VectorStore(data_dir / "chroma", chroma_url, collection)
         self._check_model(adopt_model)
 
     def _check_model(self, adopt: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -13,6 +14,8 @@ from search.index import Index
 from search.lexical import match_expression, phrase_expression
 from search.models import ChunkRecord, DocumentRecord, Filters, Hit, Method, Passage
 from search.snippets import make_snippet
+
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="retrieve")
 
 
 class Reranker(Protocol):
@@ -82,11 +85,15 @@ def search(
     if filters.doc_ids is not None and not filters.doc_ids:
         return []
     limit = max(options.candidates, 3 * options.k)
+    lexical = options.method in (Method.BM25, Method.HYBRID, Method.RERANK)
+    dense = options.method in (Method.DENSE, Method.HYBRID, Method.RERANK)
+    # Both retrievers release the GIL (SQLite, torch, Chroma): run the dense one alongside.
+    pending = _POOL.submit(dense_candidates, index, query, filters, limit) if dense else None
     rankings: list[Ranking] = []
-    if options.method in (Method.BM25, Method.HYBRID, Method.RERANK):
+    if lexical:
         rankings.append(lexical_candidates(index, query, filters, limit))
-    if options.method in (Method.DENSE, Method.HYBRID, Method.RERANK):
-        rankings.append(dense_candidates(index, query, filters, limit))
+    if pending is not None:
+        rankings.append(pending.result())
     weights = list(options.weights) if len(rankings) == 2 else None
     chunk_scores = (
         dict(fuse(rankings, options.fusion, weights)) if len(rankings) > 1 else dict(rankings[0])

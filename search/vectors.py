@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import chromadb
 from chromadb.config import Settings
@@ -51,19 +52,32 @@ def where_clause(filters: Filters) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-class VectorStore:
-    """A persistent Chroma collection of chunk vectors, cosine distance."""
-
-    def __init__(self, path: Path) -> None:
-        path.mkdir(parents=True, exist_ok=True)
-        self._client = chromadb.PersistentClient(
-            path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=False)
+def open_client(path: Path, url: str | None = None) -> Any:
+    """An embedded Chroma in `path`, or a Chroma server's client when `url` is given."""
+    settings = Settings(anonymized_telemetry=False, allow_reset=False)
+    if url:
+        parts = urlparse(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(f"COMMONS_CHROMA_URL '{url}' is not like http://host:port")
+        return chromadb.HttpClient(
+            host=parts.hostname, port=parts.port or (443 if parts.scheme == "https" else 8000),
+            ssl=parts.scheme == "https", settings=settings,
         )
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class VectorStore:
+    """A Chroma collection of chunk vectors, cosine distance: embedded, or on a server."""
+
+    def __init__(self, path: Path, url: str | None = None, collection: str = COLLECTION) -> None:
+        self._client = open_client(path, url)
+        self.name = collection
         self._collection = self._open_collection()
 
     def _open_collection(self) -> Any:
         return self._client.get_or_create_collection(
-            COLLECTION,
+            self.name,
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 200}},
         )
@@ -138,5 +152,5 @@ class VectorStore:
 
     def reset(self) -> None:
         """Drop every vector (for reindex with another model)."""
-        self._client.delete_collection(COLLECTION)
+        self._client.delete_collection(self.name)
         self._collection = self._open_collection()

@@ -74,7 +74,8 @@ def open_runtime(
     """Load the model once and open the data folder (refusing a model mismatch)."""
     embedder = embedder or Embedder(settings.model_path)
     data = settings.data_dir
-    index = Index(data, embedder, adopt_model=adopt_model)
+    index = Index(data, embedder, adopt_model=adopt_model, chroma_url=settings.chroma_url,
+                  collection=settings.chroma_collection)
     pipeline = Pipeline(
         index,
         OriginalStore(data / "originals"),

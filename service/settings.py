@@ -21,6 +21,12 @@ class Settings(BaseSettings):
     reranker_path: Path | None = Field(
         None, description="Local sentence-transformers CrossEncoder folder to rerank with."
     )
+    chroma_url: str | None = Field(
+        None, description="A Chroma server (http://host:port) instead of the embedded store."
+    )
+    chroma_collection: str = Field(
+        "chunks", min_length=3, description="Collection name (3+ characters) on that server."
+    )
     fusion: FusionMode = FusionMode.RRF
     lexical_weight: float = 1.0
     dense_weight: float = 1.0
