@@ -12,7 +12,7 @@ import numpy as np
 from search.fusion import FusionMode, Ranking, fuse
 from search.index import Index
 from search.lexical import match_expression, phrase_expression
-from search.models import ChunkRecord, DocumentRecord, Filters, Hit, Method, Passage
+from search.models import ChunkRecord, Filters, Hit, Method, Passage
 from search.snippets import make_snippet
 
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="retrieve")
@@ -108,37 +108,32 @@ def search(
         doc_ranking, chunk_scores = _rerank(
             query, doc_ranking, chunk_scores, chunks, reranker, options.rerank_top
         )
-    top_docs = [d for d, _ in doc_ranking[: options.k * 2]]
-    documents = {d.id: d for d in index.catalog.documents(Filters(doc_ids=tuple(top_docs)))}
+    by_doc: dict[str, list[tuple[str, float]]] = {}
+    for cid, score in sorted(chunk_scores.items(), key=lambda kv: -kv[1]):
+        if cid in chunks:
+            by_doc.setdefault(chunks[cid].doc_id, []).append((cid, score))
     hits: list[Hit] = []
-    for doc_id, score in doc_ranking:
-        doc = documents.get(doc_id)
-        if doc is None:  # not READY or gone since the candidates were read
-            continue
-        with_snippets = options.snippets and len(hits) < options.snippet_hits
-        passages = _passages(doc, chunk_scores, chunks, query, options, with_snippets)
-        hits.append(Hit(doc, score, passages))
-        if len(hits) == options.k:
-            break
+    start = 0
+    while len(hits) < options.k and start < len(doc_ranking):
+        # fetch a little more than needed: a candidate may no longer be READY
+        window = doc_ranking[start : start + options.k - len(hits) + 10]
+        start += len(window)
+        found = index.catalog.documents(Filters(doc_ids=tuple(d for d, _ in window)))
+        documents = {d.id: d for d in found}
+        for doc_id, score in window:
+            doc = documents.get(doc_id)
+            if doc is None or len(hits) == options.k:
+                continue
+            with_snippets = options.snippets and len(hits) < options.snippet_hits
+            own = by_doc.get(doc_id, [])[: options.passages_per_hit]
+            hits.append(Hit(doc, score, _passages(own, chunks, query, with_snippets)))
     return hits
 
 
 def _passages(
-    doc: DocumentRecord,
-    chunk_scores: dict[str, float],
-    chunks: dict[str, ChunkRecord],
-    query: str,
-    options: SearchOptions,
+    own: list[tuple[str, float]], chunks: dict[str, ChunkRecord], query: str,
     with_snippets: bool,
 ) -> tuple[Passage, ...]:
-    own = sorted(
-        (
-            (cid, s)
-            for cid, s in chunk_scores.items()
-            if cid in chunks and chunks[cid].doc_id == doc.id
-        ),
-        key=lambda kv: -kv[1],
-    )[: options.passages_per_hit]
     passages = []
     for cid, score in own:
         chunk = chunks[cid]
