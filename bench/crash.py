@@ -100,8 +100,8 @@ def verify(data: Path, returned: set[str]) -> dict[str, int]:
     return {"lost": lost, "not_searchable": not_found, "half_indexed": half}
 
 
-def run(n_docs: int = 200, kills: int = 6, seed: int = 1, workdir: Path | None = None
-        ) -> dict[str, object]:
+def run(n_docs: int = 200, kills: int = 6, seed: int = 1, workdir: Path | None = None,
+        max_delay: float = 3.0) -> dict[str, object]:
     rng = random.Random(seed)
     base = Path(workdir or tempfile.mkdtemp(prefix="commons-crash-"))
     folder, data, log = base / "docs", base / "data", base / "returned.txt"
@@ -120,7 +120,7 @@ def run(n_docs: int = 200, kills: int = 6, seed: int = 1, workdir: Path | None =
         seen = _lines(log)
         while _lines(log) == seen and process.poll() is None and time.monotonic() - started < 300:
             time.sleep(0.05)  # wait until the child is ingesting, then kill at a random point
-        time.sleep(rng.uniform(0.0, 3.0))
+        time.sleep(rng.uniform(0.0, max_delay))
         delay = time.monotonic() - started
         finished = process.poll() is not None
         if not finished:
@@ -137,7 +137,14 @@ def run(n_docs: int = 200, kills: int = 6, seed: int = 1, workdir: Path | None =
         })
     returned = set(log.read_text().split()) if log.exists() else set()
     outcome = verify(data, returned)
-    return {"documents": n_docs, "returned": len(returned), "rounds": rounds, **outcome}
+    # finally let an ingest run to the end: everything must go in after all those kills
+    subprocess.run([sys.executable, __file__, "--child", str(folder), str(log)], env=env,
+                   check=True, capture_output=True, timeout=1800)
+    final = commons("check", env=env)
+    complete = set(log.read_text().split())
+    return {"documents": n_docs, "returned_before_kills": len(returned), "rounds": rounds,
+            **outcome, "after_full_run": len(complete),
+            "disagreements_after_full_run": _count(final.stdout)}
 
 
 def _lines(path: Path) -> int:
@@ -159,8 +166,10 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--kills", type=int, default=6)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--max-delay", type=float, default=20.0,
+                        help="kill up to this many seconds after ingest starts")
     args = parser.parse_args()
-    report = run(args.docs, args.kills, args.seed)
+    report = run(args.docs, args.kills, args.seed, max_delay=args.max_delay)
     for i, r in enumerate(report["rounds"], start=1):  # type: ignore[arg-type]
         print(f"round {i}: killed after {r['killed_after_s']} s"
               f"{' (had already finished)' if r['finished_first'] else ''}; "

@@ -34,7 +34,8 @@ SHARED = ROOT.parent / "shared" / "datasets"
 def open_index(dataset: Path, embedder: Embedder, contextual: bool, cache: Path) -> tuple[
     Index, float
 ]:
-    folder = cache / f"{dataset.name}-{embedder.name}-{'ctx' if contextual else 'plain'}"
+    model = embedder.name.replace(" ", "").replace("(", "-").replace(")", "")
+    folder = cache / f"{dataset.name}-{model}-{'ctx' if contextual else 'plain'}"
     marker = folder / "built.txt"
     if marker.exists():
         return Index(folder, embedder), float(marker.read_text())
@@ -54,9 +55,15 @@ def main() -> None:
     parser.add_argument("--weights", nargs=2, type=float, default=[1.0, 1.0],
                         metavar=("LEXICAL", "DENSE"))
     parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache")
+    parser.add_argument("--backend", default="torch", choices=["torch", "onnx-int8"])
     args = parser.parse_args()
 
     embedder = Embedder()
+    if args.backend == "onnx-int8":
+        from search.onnx_backend import OnnxEmbedder
+
+        embedder = OnnxEmbedder(args.cache / "onnx-int8")
+        print(f"int8 export agrees with torch at cosine {embedder.export_agreement:.4f}")
     reranker = load_reranker(Path(p) if (p := os.environ.get("COMMONS_RERANKER_PATH")) else None)
     options = SearchOptions(fusion=FusionMode(args.fusion), weights=tuple(args.weights))
     reports: list[EvalReport] = []

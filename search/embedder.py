@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -59,6 +60,11 @@ class Embedder:
         return int(dim)
 
     @property
+    def tokenizer(self) -> Any:
+        """The model's own tokenizer (a Hugging Face fast tokenizer)."""
+        return self._model.tokenizer
+
+    @property
     def max_tokens(self) -> int:
         """The model's window in word pieces, special tokens included."""
         return int(self._model.max_seq_length or 256)
@@ -67,7 +73,7 @@ class Embedder:
         """Word-piece counts without special tokens, from the model's own tokenizer."""
         if not texts:
             return []
-        encoded = self._model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        encoded = self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def encode(self, texts: Sequence[str]) -> Vectors:

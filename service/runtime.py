@@ -17,6 +17,15 @@ from search.retrieval import Reranker, SearchOptions, search
 from service.settings import Settings
 
 
+def make_embedder(settings: Settings) -> Embedder:
+    """The configured embedding backend; the int8 export is made once in the data folder."""
+    if settings.embed_backend == "onnx-int8":
+        from search.onnx_backend import OnnxEmbedder
+
+        return OnnxEmbedder(settings.data_dir / "models" / "onnx-int8", settings.model_path)
+    return Embedder(settings.model_path)
+
+
 def search_options(settings: Settings, **changes: Any) -> SearchOptions:
     """Search options from the settings (fusion mode and weights), with changes."""
     base = SearchOptions(
@@ -72,7 +81,7 @@ def open_runtime(
     settings: Settings, *, adopt_model: bool = False, embedder: Embedder | None = None
 ) -> Runtime:
     """Load the model once and open the data folder (refusing a model mismatch)."""
-    embedder = embedder or Embedder(settings.model_path)
+    embedder = embedder or make_embedder(settings)
     data = settings.data_dir
     index = Index(data, embedder, adopt_model=adopt_model, chroma_url=settings.chroma_url,
                   collection=settings.chroma_collection)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="Folder for the index and the originals.")
     model_path: Path | None = Field(
         None, description="Local sentence-transformers folder; default: bundled all-MiniLM-L6-v2."
+    )
+    embed_backend: Literal["torch", "onnx-int8"] = Field(
+        "torch", description="onnx-int8: an int8 ONNX export of the model, about 2x faster."
     )
     reranker_path: Path | None = Field(
         None, description="Local sentence-transformers CrossEncoder folder to rerank with."

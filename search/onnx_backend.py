@@ -1,0 +1,125 @@
+"""An int8 ONNX Runtime backend for the embedding model: about twice as fast on CPU.
+
+The packaged sentence-transformers model is exported once with `torch.onnx.export`, its
+MatMul weights quantised per channel to int8 with onnxruntime's `quantize_dynamic`, and the
+result accepted only if its embeddings agree with torch's (mean cosine >= 0.98).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from search.embedder import Embedder, Vectors
+
+MIN_AGREEMENT = 0.98
+AGREEMENT_TEXTS = [
+    "A calm, predictable bedtime routine helps children in residential care settle.",
+    "Parents who work shifts rarely come to review meetings; offer a home visit instead.",
+    "Legitimate peripheral participation: newcomers learn from the edge of a practice.",
+    "The STEPS re-entry plan names a worker the young person can text in the first week.",
+    "Adverse childhood experiences are linked to heart disease and early death in adults.",
+    "Motivational interviewing explores ambivalence without lecturing or arguing.",
+    "Year 8 student, school refusal, graded return starting with ten minutes in the library.",
+    "Microstructural development of newborn cerebral white matter assessed by MRI.",
+]
+
+
+class AgreementError(RuntimeError):
+    """The quantised model's embeddings drift too far from the original's."""
+
+
+def _export(source: Embedder, target: Path) -> None:
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(str(source.path), attn_implementation="eager").eval()
+
+    class Encoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                    token_type_ids: torch.Tensor) -> torch.Tensor:
+            out = self.model(input_ids=input_ids, attention_mask=attention_mask,
+                             token_type_ids=token_type_ids)
+            return out.last_hidden_state  # type: ignore[no-any-return]
+
+    sample = source.tokenizer(["a sample sentence", "another one"], padding=True,
+                              return_tensors="pt")
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    fp32 = target / "model-fp32.onnx"
+    torch.onnx.export(
+        Encoder(), tuple(sample[n] for n in names), str(fp32), input_names=names,
+        output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+        dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]},
+    )
+    quantize_dynamic(str(fp32), str(target / "model.onnx"), weight_type=QuantType.QInt8,
+                     per_channel=True, op_types_to_quantize=["MatMul"])
+    fp32.unlink()
+
+
+class OnnxEmbedder(Embedder):
+    """Same tokenizer, pooling and normalisation as the model, run by ONNX Runtime in int8."""
+
+    backend = "onnx-int8"
+
+    def __init__(self, folder: Path, model_path: Path | None = None, batch_size: int = 32,
+                 threads: int = 0) -> None:
+        super().__init__(model_path, batch_size)
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        manifest = folder / "export.json"
+        if not (folder / "model.onnx").exists() or not manifest.exists():
+            _export(self, folder)
+            self._open(folder, threads)
+            agreement = self.agreement()
+            if agreement < MIN_AGREEMENT:
+                (folder / "model.onnx").unlink()
+                raise AgreementError(
+                    f"the int8 export agrees with torch at cosine {agreement:.3f} < "
+                    f"{MIN_AGREEMENT}; use COMMONS_EMBED_BACKEND=torch"
+                )
+            manifest.write_text(json.dumps({"source": self.name, "agreement": agreement}))
+        else:
+            self._open(folder, threads)
+        self.name = f"{self.name} ({self.backend})"
+        self.export_agreement = float(json.loads(manifest.read_text())["agreement"])
+
+    def _open(self, folder: Path, threads: int) -> None:
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        self._session = onnxruntime.InferenceSession(
+            str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+
+    def agreement(self) -> float:
+        """Mean cosine between this backend's and torch's embeddings of sample texts."""
+        reference = super().encode(AGREEMENT_TEXTS)
+        return float((self.encode(AGREEMENT_TEXTS) * reference).sum(axis=1).mean())
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        order = np.argsort([-len(t) for t in texts])  # similar lengths share a batch
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            index = order[start : start + self.batch_size]
+            batch = self.tokenizer([texts[i] for i in index], padding=True, truncation=True,
+                                   max_length=self.max_tokens, return_tensors="np")
+            feeds = {n: batch[n].astype(np.int64)
+                     for n in ("input_ids", "attention_mask", "token_type_ids")}
+            hidden = self._session.run(None, feeds)[0]
+            mask = batch["attention_mask"][..., None].astype(np.float32)
+            pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            out[index] = pooled / np.clip(norms, 1e-12, None)
+        return out

@@ -1,0 +1,57 @@
+"""The int8 ONNX backend: exported here from the packaged model, checked against torch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.models import Overrides
+from ingest.originals import OriginalStore
+from ingest.pipeline import Item, Pipeline
+from search.embedder import Embedder
+from search.errors import ModelMismatchError
+from search.index import Index
+from search.onnx_backend import MIN_AGREEMENT, OnnxEmbedder
+from search.retrieval import SearchOptions, search
+
+
+@pytest.fixture(scope="module")
+def onnx(tmp_path_factory: pytest.TempPathFactory) -> OnnxEmbedder:
+    return OnnxEmbedder(tmp_path_factory.mktemp("models") / "onnx-int8")
+
+
+def test_export_agrees_with_torch(onnx: OnnxEmbedder, embedder: Embedder) -> None:
+    assert onnx.export_agreement >= MIN_AGREEMENT
+    texts = ["Kid shuts down after a fight at home.", "Graded return to school after anxiety."]
+    ours, reference = onnx.encode(texts), embedder.encode(texts)
+    assert ours.shape == (2, embedder.dimension)
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
+    assert (ours * reference).sum(axis=1).min() >= MIN_AGREEMENT
+    assert onnx.name == "all-MiniLM-L6-v2 (onnx-int8)"
+
+
+def test_reopening_reuses_the_export(onnx: OnnxEmbedder) -> None:
+    folder = onnx.folder
+    before = (folder / "model.onnx").stat().st_mtime
+    again = OnnxEmbedder(folder)
+    assert (folder / "model.onnx").stat().st_mtime == before
+    assert again.export_agreement == onnx.export_agreement
+
+
+def test_search_with_onnx_and_no_mixing(onnx: OnnxEmbedder, embedder: Embedder,
+                                        tmp_path: Path) -> None:
+    index = Index(tmp_path / "data", onnx)
+    pipeline = Pipeline(index, OriginalStore(tmp_path / "data" / "originals"))
+    note = b"# Calm Corner kit\n\nA small tent with sensory bottles for an overwhelmed child."
+    other = b"# Budget\n\nThe community agreed the catering budget for next year."
+    pipeline.ingest([
+        Item("a.md", lambda: note, Overrides(kind="practice")),
+        Item("b.md", lambda: other, Overrides(kind="practice")),
+    ])
+    hits = search(index, "child overwhelmed needs a quiet space", options=SearchOptions(k=1))
+    assert hits[0].document.source == "a.md"
+    index.close()
+    with pytest.raises(ModelMismatchError):
+        Index(tmp_path / "data", embedder)  # a torch index and int8 vectors are not mixed
