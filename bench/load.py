@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -39,13 +40,25 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))] if values else 0
 
 
+def vocabulary() -> list[str]:
+    """Words of the bundled corpus, to make (almost) every query unique: no cache helps."""
+    words: set[str] = set()
+    for path in (ROOT / "corpus").rglob("*.md"):
+        words.update(w.lower() for w in re.findall(r"[A-Za-z]{4,}", path.read_text()))
+    return sorted(words)
+
+
+WORDS = vocabulary()
+
+
 async def client(http: httpx.AsyncClient, stop: float, rng: random.Random, stats: dict[str, list]
                  ) -> None:
     while time.monotonic() < stop and len(stats["search"]) + len(stats["upload"]) < MAX_REQUESTS:
         started = time.perf_counter()
         try:
             if rng.random() < 0.9:
-                response = await http.get("/api/search", params={"q": rng.choice(QUERIES)})
+                query = f"{rng.choice(QUERIES)} {rng.choice(WORDS)}"
+                response = await http.get("/api/search", params={"q": query})
                 kind = "search"
             else:
                 marker = f"loadmarker{rng.getrandbits(48):x}"

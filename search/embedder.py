@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import importlib.resources
 import os
+import threading
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
+
+from search.query_batcher import QueryBatcher
+from search.query_batcher import Vectors as Vectors
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+QUERY_CACHE_SIZE = 2048
 
-Vectors = npt.NDArray[np.float32]
 
 
 def default_model_path() -> Path:
@@ -48,6 +51,9 @@ class Embedder:
             )
         self.name = model_name_for(self.path)
         self.batch_size = batch_size
+        self._batcher: QueryBatcher | None = None
+        self._query_cache: dict[str, Vectors] = {}
+        self._cache_lock = threading.Lock()
         self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
 
     @cached_property
@@ -75,6 +81,23 @@ class Embedder:
             return []
         encoded = self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
         return [len(ids) for ids in encoded]
+
+    def encode_query(self, text: str) -> Vectors:
+        """One query's vector; concurrent callers are batched, repeated queries cached."""
+        with self._cache_lock:
+            cached = self._query_cache.get(text)
+        if cached is not None:
+            return cached
+        if self._batcher is None:
+            with self._cache_lock:
+                if self._batcher is None:
+                    self._batcher = QueryBatcher(self.encode)
+        vector = self._batcher.encode(text)
+        with self._cache_lock:
+            self._query_cache[text] = vector
+            if len(self._query_cache) > QUERY_CACHE_SIZE:
+                self._query_cache.pop(next(iter(self._query_cache)))
+        return vector
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Unit-normalised embeddings, one row per text."""

@@ -57,7 +57,7 @@ def lexical_candidates(index: Index, query: str, filters: Filters, limit: int) -
 
 
 def dense_candidates(index: Index, query: str, filters: Filters, limit: int) -> Ranking:
-    vector = index.embedder.encode([query])[0]
+    vector = index.embedder.encode_query(query)
     return index.vectors.query(vector, filters, limit)
 
 

@@ -1,0 +1,171 @@
+"""Scale benchmark: index build, disk, serve memory and query latency at 10k-300k chunks.
+
+    .venv/bin/python bench/scale.py [--sizes 10000 100000 300000] [--queries 200]
+
+Chunk texts are sentences of the bundled corpus recombined to realistic lengths; their
+vectors are real embeddings of corpus passages mixed with noise (embedding 300k chunks for
+real would take hours on this CPU), cached in bench/.cache/. Documents go in through the
+index's real write path (catalog, FTS5, Chroma). Query latency is measured in-process; the
+memory figure is the resident size of a real `commons serve` on the built folder after a few
+searches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+import numpy as np  # noqa: E402
+
+from ingest.files import discover  # noqa: E402
+from ingest.loaders import load  # noqa: E402
+from search.embedder import Embedder  # noqa: E402
+from search.index import Index  # noqa: E402
+from search.models import ChunkRecord, DocumentRecord, Kind, Method, Status  # noqa: E402
+from search.retrieval import SearchOptions, search  # noqa: E402
+from search.snippets import split_sentences  # noqa: E402
+
+CHUNKS_PER_DOC = 10
+QUERIES = [
+    "kid shuts down after a fight at home", "parents who never come to meetings",
+    "newcomers learning from the edges", "graded return after school refusal",
+    "safety plan with a teenager", "explaining death to a four-year-old",
+    "keeping an online community of practice engaged", "STEPS re-entry plan",
+    "measuring the value our community creates", "calming a shouting teenager",
+]
+
+
+def corpus_material(embedder: Embedder) -> tuple[list[str], np.ndarray]:
+    sentences: list[str] = []
+    passages: list[str] = []
+    for item in discover([ROOT / "corpus"]):
+        loaded = load(item.read(), item.name)
+        for section in loaded.sections:
+            passages.append(section.text[:1500])
+            sentences.extend(s for s in split_sentences(section.text) if len(s) > 30)
+    return sentences, embedder.encode(passages)
+
+
+def synthetic(n: int, sentences: list[str], base: np.ndarray, cache: Path
+              ) -> tuple[list[str], np.ndarray]:
+    rng = random.Random(n)
+    texts = [" ".join(rng.choice(sentences) for _ in range(rng.randint(3, 9))) for _ in range(n)]
+    path = cache / f"scale-vectors-{n}.npy"
+    if path.exists():
+        return texts, np.load(path)
+    gen = np.random.default_rng(n)
+    picks = gen.integers(0, len(base), size=(n, 2))
+    mix = gen.random((n, 1)).astype(np.float32)
+    vectors = mix * base[picks[:, 0]] + (1 - mix) * base[picks[:, 1]]
+    vectors += gen.normal(0, 0.02, vectors.shape).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors.astype(np.float32))
+    return texts, vectors.astype(np.float32)
+
+
+def build(folder: Path, embedder: Embedder, texts: list[str], vectors: np.ndarray) -> float:
+    index = Index(folder, embedder)
+    started = time.perf_counter()
+    for d in range(len(texts) // CHUNKS_PER_DOC):
+        doc = DocumentRecord(
+            id=f"doc{d:06d}", source=f"scale/doc{d:06d}.md", title=f"Synthetic note {d}",
+            kind=Kind.SESSION_NOTE, content_hash=f"{d:064x}", filename=f"doc{d}.md",
+            media_type="text/markdown", community=("Early Years", "Youth Justice")[d % 2],
+            date=f"2026-{d % 12 + 1:02d}-01", status=Status.PENDING,
+        )
+        rows = range(d * CHUNKS_PER_DOC, (d + 1) * CHUNKS_PER_DOC)
+        chunks = [ChunkRecord(doc.id, i, texts[r], ("Discussion",), context=doc.title)
+                  for i, r in enumerate(rows)]
+        index.write(doc, chunks, vectors[rows.start : rows.stop])
+    elapsed = time.perf_counter() - started
+    index.close()
+    return elapsed
+
+
+def latencies(folder: Path, embedder: Embedder, n_queries: int) -> dict[str, tuple[float, float]]:
+    index = Index(folder, embedder)
+    rng = random.Random(0)
+    queries = [rng.choice(QUERIES) + f" {rng.choice(['', 'at school', 'with carers'])}"
+               for _ in range(n_queries)]
+    out = {}
+    for method in (Method.DENSE, Method.BM25, Method.HYBRID):
+        options = SearchOptions(method=method, k=10)
+        times = []
+        for q in queries:
+            started = time.perf_counter()
+            search(index, q, options=options)
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        out[method.value] = (statistics.median(times), times[int(0.95 * (len(times) - 1))])
+    index.close()
+    return out
+
+
+def serve_rss_mb(folder: Path) -> float:
+    from tests.service.conftest import free_port
+
+    port = free_port()
+    env = {**os.environ, "COMMONS_DATA_DIR": str(folder)}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "commons"), "serve", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(1200):
+            try:
+                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.25)
+        for q in QUERIES:
+            httpx.get(f"{url}/api/search", params={"q": q}, timeout=60)
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        return int(next(x for x in status.splitlines() if x.startswith("VmRSS")).split()[1]) / 1024
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000, 300_000])
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args()
+    embedder = Embedder()
+    sentences, base = corpus_material(embedder)
+    rows = []
+    for n in args.sizes:
+        texts, vectors = synthetic(n, sentences, base, ROOT / "bench" / ".cache")
+        folder = Path(tempfile.mkdtemp(prefix=f"commons-scale-{n}-"))
+        seconds = build(folder, embedder, texts, vectors)
+        disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1_048_576
+        lat = latencies(folder, embedder, args.queries)
+        rss = serve_rss_mb(folder)
+        rows.append((n, seconds, disk, lat, rss))
+        shutil.rmtree(folder)
+        print(f"{n} chunks done", flush=True)
+    print("\n| chunks | build s | chunks/s (write only) | disk MB | serve RSS MB | "
+          "dense p50/p95 ms | bm25 p50/p95 ms | hybrid p50/p95 ms |")
+    print("|---|---|---|---|---|---|---|---|")
+    for n, seconds, disk, lat, rss in rows:
+        methods = ("dense", "bm25", "hybrid")
+        cells = " | ".join(f"{lat[m][0]:.1f} / {lat[m][1]:.1f}" for m in methods)
+        print(f"| {n:,} | {seconds:.0f} | {n / seconds:.0f} | {disk:.0f} | {rss:.0f} | {cells} |")
+
+
+if __name__ == "__main__":
+    main()
