@@ -127,3 +127,20 @@ def test_a_token_field_only_when_tokens_are_set(
         assert 'type="password"' not in dev.get("/upload").text
         sent = dev.post("/upload", files={"file": ("yj.md", NOTE)})
         assert sent.status_code == 303, sent.text
+
+
+def test_hostile_metadata_is_inert(client: TestClient) -> None:
+    created = client.post(
+        "/api/documents", files={"file": ("m.md", b"# Marigold\n\nMarigold group notes.\n")},
+        data={"title": "javascript:alert(1)", "community": "<svg onload=alert(6)>",
+              "tags": '"><img src=x onerror=alert(4)>, javascript:alert(5)'},
+        headers=AUTH,
+    )
+    assert created.status_code == 201, created.text
+    doc_id = created.json()["id"]
+    for path in (f"/documents/{doc_id}", "/?q=Marigold+group", "/browse",
+                 "/browse?kind=session-note"):
+        text = client.get(path).text
+        assert 'href="javascript:' not in text.lower(), path
+        assert "<img src=x" not in text and "<svg onload" not in text, path
+        assert "onerror=alert(4)" not in text or "&gt;" in text, path
