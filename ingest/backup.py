@@ -92,6 +92,7 @@ def import_archive(
             read=partial(pipeline.originals.get, digest),
             overrides=Overrides(kind=doc["kind"], community=doc["community"],
                                 title=doc["title"], tags=tuple(doc["tags"]),
-                                authors=tuple(doc["authors"]), date=doc["date"]),
+                                authors=tuple(doc["authors"]), date=doc["date"],
+                                pii="keep"),
         ))
     return pipeline.ingest(items, progress=progress, force=True)

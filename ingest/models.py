@@ -45,6 +45,7 @@ class Overrides:
     authors: tuple[str, ...] | None = None
     date: str | None = None
     default_kind: str | None = None  # used only when neither the file nor its folder says
+    pii: str | None = None  # the uploader's decision on personal data: "redact" or "keep"
 
 
 class Outcome(StrEnum):

@@ -19,6 +19,8 @@ from ingest.loaders import load
 from ingest.metadata import resolve
 from ingest.models import IngestResult, Outcome, Overrides
 from ingest.originals import OriginalStore, content_hash
+from ingest.pii import PiiPolicy
+from ingest.pii_guard import guard
 from search.index import Index
 from search.models import ChunkRecord, DocumentRecord, Status
 
@@ -67,6 +69,8 @@ class Pipeline:
     chunking: ChunkingOptions = field(default_factory=ChunkingOptions)
     max_bytes: int | None = None
     batch_chunks: int = 256
+    pii_policy: PiiPolicy = PiiPolicy.WARN
+    pii_names: tuple[str, ...] = ()
 
     def ingest(
         self, items: Iterable[Item], progress: Progress | None = None, force: bool = False
@@ -144,15 +148,21 @@ class Pipeline:
                         reason=f"same content as '{hashes_in_buffer[digest]}'",
                     )
             loaded = load(data, item.name)
+            guarded = guard(loaded, item.name, self.pii_policy, item.overrides.pii,
+                            self.pii_names)
+            loaded, filename = guarded.document, item.name
+            if guarded.rendition is not None:  # the unredacted file is not kept
+                data, digest = guarded.rendition, content_hash(guarded.rendition)
+                filename = f"{PurePosixPath(item.name).stem}-redacted.md"
             fields = resolve(source, item.name, loaded, item.overrides)
             doc = DocumentRecord(
                 id=document_id(source),
                 source=source,
                 content_hash=digest,
-                filename=item.name,
+                filename=filename,
                 media_type=loaded.media_type,
                 n_pages=loaded.n_pages,
-                warnings=tuple(loaded.warnings),
+                warnings=(*loaded.warnings, *guarded.warnings),
                 status=Status.PENDING,
                 **fields,
             )
@@ -172,7 +182,7 @@ class Pipeline:
             return IngestResult(
                 source, Outcome.FAILED, reason=f"cannot read the file: {exc}", error=exc
             )
-        return Prepared(item, doc, chunks, previous, tuple(loaded.warnings))
+        return Prepared(item, doc, chunks, previous, doc.warnings)
 
     def write(self, batch: list[Prepared]) -> list[IngestResult]:
         """Embed the prepared documents in one batch and index each."""
@@ -227,6 +237,7 @@ class Pipeline:
                 tags=doc.tags,
                 authors=doc.authors,
                 date=doc.date,
+                pii="keep",  # decided when it was first ingested
             ),
         )
 

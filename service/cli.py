@@ -107,6 +107,9 @@ def ingest(
     prune: Annotated[
         bool, typer.Option(help="Remove documents whose source file is gone.")
     ] = False,
+    pii: Annotated[
+        str | None, typer.Option(help="Personal data found: 'redact' it or 'keep' it.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
 ) -> None:
     """Ingest files (Markdown, text, PDF, Word) into the index; unchanged files are skipped."""
@@ -114,7 +117,9 @@ def ingest(
         if not path.exists():
             err.print(f"[red]error:[/red] '{path}' does not exist")
             raise typer.Exit(2)
-    overrides = Overrides(kind=_kind(kind), community=community)
+    if pii not in (None, "redact", "keep"):
+        raise typer.BadParameter("--pii is 'redact' or 'keep'")
+    overrides = Overrides(kind=_kind(kind), community=community, pii=pii)
     items = list(discover(paths, overrides))
     runtime = _open()
     results: list[IngestResult] = []

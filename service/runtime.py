@@ -89,5 +89,7 @@ def open_runtime(
         index,
         OriginalStore(data / "originals"),
         max_bytes=settings.max_upload_mb * 1024 * 1024,
+        pii_policy=settings.pii_policy,
+        pii_names=settings.pii_names,
     )
     return Runtime(settings, index, pipeline, load_reranker(settings.reranker_path))

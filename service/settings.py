@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.pii import PiiPolicy
 from search.fusion import FusionMode
 
 
@@ -45,8 +46,23 @@ class Settings(BaseSettings):
         default_factory=lambda: [".md", ".markdown", ".txt", ".pdf", ".docx"],
         description="File extensions accepted for upload.",
     )
+    pii_policy: PiiPolicy = Field(
+        PiiPolicy.REVIEW,
+        description="Personal data in a document: warn (index, report), review (refuse until "
+        "the uploader chooses redact or keep), or redact (replace it automatically).",
+    )
+    pii_names_file: Path | None = Field(
+        None, description="A text file of names (one a line) to treat as personal data."
+    )
     api_tokens: str = Field("", description="Comma-separated bearer tokens allowed to write.")
     read_token: str | None = Field(None, description="If set, reads need this bearer token.")
+
+    @property
+    def pii_names(self) -> tuple[str, ...]:
+        if self.pii_names_file is None:
+            return ()
+        lines = self.pii_names_file.read_text(encoding="utf-8").splitlines()
+        return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
     @property
     def tokens(self) -> set[str]:

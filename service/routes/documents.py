@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
@@ -67,6 +67,9 @@ def upload_document(
     tags: Annotated[str | None, Form(description="Comma-separated.")] = None,
     date: Annotated[date | None, Form()] = None,
     authors: Annotated[str | None, Form(description="Comma-separated roles or names.")] = None,
+    pii: Annotated[Literal["redact", "keep"] | None, Form(
+        description="If the document holds personal data: redact it, or keep it as it is. "
+        "Without a choice the hub's policy applies (COMMONS_PII_POLICY).")] = None,
 ) -> Any:
     """Upload a document; 201 once searchable, 200 if it was already here, 202 for big files."""
     settings = runtime.settings
@@ -82,7 +85,7 @@ def upload_document(
         community=community or None, title=title or None,
         tags=parse_list(tags) if tags else None,
         authors=parse_list(authors) if authors else None,
-        date=date.isoformat() if date else None,
+        date=date.isoformat() if date else None, pii=pii,
     )
     item = upload_item(name, data, overrides)
     pages = pdf_page_count(data) if suffix == ".pdf" else None
