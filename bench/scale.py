@@ -147,7 +147,9 @@ def main() -> None:
     args = parser.parse_args()
     embedder = Embedder()
     sentences, base = corpus_material(embedder)
-    rows = []
+    print("| chunks | build s | chunks/s (write only) | disk MB | serve RSS MB | "
+          "dense p50/p95 ms | bm25 p50/p95 ms | hybrid p50/p95 ms |")
+    print("|---|---|---|---|---|---|---|---|", flush=True)
     for n in args.sizes:
         texts, vectors = synthetic(n, sentences, base, ROOT / "bench" / ".cache")
         folder = Path(tempfile.mkdtemp(prefix=f"commons-scale-{n}-"))
@@ -155,16 +157,11 @@ def main() -> None:
         disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1_048_576
         lat = latencies(folder, embedder, args.queries)
         rss = serve_rss_mb(folder)
-        rows.append((n, seconds, disk, lat, rss))
         shutil.rmtree(folder)
-        print(f"{n} chunks done", flush=True)
-    print("\n| chunks | build s | chunks/s (write only) | disk MB | serve RSS MB | "
-          "dense p50/p95 ms | bm25 p50/p95 ms | hybrid p50/p95 ms |")
-    print("|---|---|---|---|---|---|---|---|")
-    for n, seconds, disk, lat, rss in rows:
         methods = ("dense", "bm25", "hybrid")
         cells = " | ".join(f"{lat[m][0]:.1f} / {lat[m][1]:.1f}" for m in methods)
-        print(f"| {n:,} | {seconds:.0f} | {n / seconds:.0f} | {disk:.0f} | {rss:.0f} | {cells} |")
+        print(f"| {n:,} | {seconds:.0f} | {n / seconds:.0f} | {disk:.0f} | {rss:.0f} | {cells} |",
+              flush=True)
 
 
 if __name__ == "__main__":
