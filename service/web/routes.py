@@ -67,14 +67,16 @@ def upload_submit(
     token: Annotated[str, Form()] = "",
     title: Annotated[str, Form(max_length=300)] = "",
     kind: Annotated[str, Form()] = "",
+    pii: Annotated[str, Form()] = "",
     community: Annotated[str, Form(max_length=120)] = "",
     tags: Annotated[str, Form(max_length=1000)] = "",
     date: Annotated[str, Form(max_length=20)] = "",
     authors: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     """The same upload without JavaScript: a plain form post, then a redirect."""
-    fields = UploadFields(title=title, kind=parse_kind(kind),
-                          community=community, tags=tags, date=date, authors=authors)
+    fields = UploadFields(title=title, kind=parse_kind(kind), community=community, tags=tags,
+                          date=date, authors=authors,
+                          pii=pii if pii in ("redact", "keep") else "")
     outcome = upload_from_form(runtime, jobs, token.strip(), file, fields)
     if outcome.location:
         return RedirectResponse(outcome.location, status_code=303)

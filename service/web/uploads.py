@@ -29,6 +29,7 @@ class UploadFields:
     tags: str = ""
     date: str = ""
     authors: str = ""
+    pii: str = ""  # "", "redact" or "keep": what to do if personal data is found
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ def upload_from_form(
             runtime, jobs, caller, file, title=fields.title or None, kind=fields.kind,
             community=fields.community or None, tags=fields.tags or None, date=day,
             authors=fields.authors or None,
+            pii="redact" if fields.pii == "redact" else "keep" if fields.pii == "keep" else None,
         )
     except HTTPException as exc:
         return UploadOutcome(error=str(exc.detail), status=exc.status_code)

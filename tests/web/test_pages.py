@@ -144,3 +144,16 @@ def test_hostile_metadata_is_inert(client: TestClient) -> None:
         assert 'href="javascript:' not in text.lower(), path
         assert "<img src=x" not in text and "<svg onload" not in text, path
         assert "onerror=alert(4)" not in text or "&gt;" in text, path
+
+
+def test_personal_data_is_shown_masked_then_redacted_on_request(client: TestClient) -> None:
+    note = b"# Kestrel CoP\n\nCall the carer on 0412 345 678 before the Kestrel outing.\n"
+    refused = client.post("/upload", files={"file": ("kestrel.md", note)},
+                          data={"token": TOKEN})
+    assert refused.status_code == 422
+    assert "[phone removed]" in refused.text and "0412 345 678" not in refused.text
+    sent = client.post("/upload", files={"file": ("kestrel.md", note)},
+                       data={"token": TOKEN, "pii": "redact"})
+    assert sent.status_code == 303
+    page = client.get(sent.headers["location"]).text
+    assert "Kestrel outing" in page and "0412" not in page
