@@ -15,20 +15,12 @@ import sys
 import zipfile
 from pathlib import Path
 
-from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
-from ingest.loaders.docx import MAX_UNZIPPED_BYTES
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def _pdf(pages: list[str]) -> bytes:
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=11)
-    for text in pages:
-        pdf.add_page()
-        if text:
-            pdf.multi_cell(0, 6, text)
-    return bytes(pdf.output())
+from ingest.loaders.docx import MAX_UNZIPPED_BYTES  # noqa: E402
+from tests.conftest import make_pdf  # noqa: E402
 
 
 def _docx_zip(entries: dict[str, bytes]) -> bytes:
@@ -52,7 +44,7 @@ def _zip_bomb() -> bytes:
 
 
 def _encrypted_pdf() -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf(["Confidential notes."]))))
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(["Confidential notes."]))))
     writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
     out = io.BytesIO()
     writer.write(out)
@@ -132,7 +124,7 @@ Body text.
 
 def cases() -> list[tuple[str, bytes, int]]:
     """(file name, content, expected HTTP status)."""
-    good_pdf = _pdf(["A real page of text about transitions into school. " * 5] * 3)
+    good_pdf = make_pdf(["A real page of text about transitions into school. " * 5] * 3)
     return [
         ("empty.md", b"", 422),
         ("empty.pdf", b"", 422),
