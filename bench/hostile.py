@@ -19,8 +19,8 @@ from pypdf import PdfReader, PdfWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.loaders.docx import MAX_UNZIPPED_BYTES  # noqa: E402
-from tests.conftest import make_pdf  # noqa: E402
+from ingest.loaders.docx import MAX_UNZIPPED_BYTES
+from tests.conftest import make_pdf
 
 
 def _docx_zip(entries: dict[str, bytes]) -> bytes:
