@@ -39,7 +39,7 @@ def export_archive(pipeline: Pipeline, target: Path) -> int:
             {"id": d.id, "source": d.source, "filename": d.filename, "title": d.title,
              "kind": d.kind.value, "community": d.community, "tags": list(d.tags),
              "authors": list(d.authors), "date": d.date, "content_hash": d.content_hash,
-             "added_at": d.added_at}
+             "added_at": d.added_at, "visibility": d.visibility.value, "owner": d.owner}
             for d in documents
         ],
     }
@@ -93,6 +93,7 @@ def import_archive(
             overrides=Overrides(kind=doc["kind"], community=doc["community"],
                                 title=doc["title"], tags=tuple(doc["tags"]),
                                 authors=tuple(doc["authors"]), date=doc["date"],
+                                visibility=doc.get("visibility"), owner=doc.get("owner"),
                                 pii="keep"),
         ))
     return pipeline.ingest(items, progress=progress, force=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ingest.errors import MetadataError
 from ingest.models import LoadedDocument, Overrides
-from search.models import Kind
+from search.models import Kind, Visibility
 
 KIND_FOLDERS = {
     "practices": Kind.PRACTICE,
@@ -101,7 +101,16 @@ def resolve(
             "--kind"
         )
     date_match = _LEADING_DATE.match(PurePosixPath(filename).name)
+    visibility = overrides.visibility or meta.get("visibility") or Visibility.PUBLIC.value
+    try:
+        visible_to = Visibility(str(visibility).strip().lower())
+    except ValueError as exc:
+        raise MetadataError(
+            f"visibility '{visibility}' is not one of public, community, private"
+        ) from exc
     return {
+        "visibility": visible_to,
+        "owner": overrides.owner,
         "title": (overrides.title or loaded.title or title_from_filename(filename)).strip(),
         "kind": kind,
         "community": overrides.community or meta.get("community") or community_from_path(source),

@@ -46,6 +46,8 @@ class Overrides:
     date: str | None = None
     default_kind: str | None = None  # used only when neither the file nor its folder says
     pii: str | None = None  # the uploader's decision on personal data: "redact" or "keep"
+    visibility: str | None = None  # public (default), community or private
+    owner: str | None = None  # the user who uploaded it
 
 
 class Outcome(StrEnum):

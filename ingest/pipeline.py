@@ -237,6 +237,8 @@ class Pipeline:
                 tags=doc.tags,
                 authors=doc.authors,
                 date=doc.date,
+                visibility=doc.visibility.value,
+                owner=doc.owner,
                 pii="keep",  # decided when it was first ingested
             ),
         )

@@ -17,7 +17,7 @@ from typing import Any
 
 from search.errors import DocumentNotFoundError
 from search.lexical import index_terms
-from search.models import ChunkRecord, DocumentRecord, Filters, Kind, Status
+from search.models import ChunkRecord, DocumentRecord, Filters, Kind, Status, Visibility
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS documents (
     n_pages INTEGER,
     warnings TEXT NOT NULL DEFAULT '[]',
     status TEXT NOT NULL,
+    visibility TEXT NOT NULL DEFAULT 'public',
+    owner TEXT,
     n_chunks INTEGER NOT NULL DEFAULT 0,
     added_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
@@ -54,11 +56,36 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize='unicode61');
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    communities TEXT NOT NULL DEFAULT '[]',
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    doc_id TEXT,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
+
+# Columns added after the first release, with their definitions, for older data folders.
+MIGRATIONS = {
+    "visibility": "ALTER TABLE documents ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'",
+    "owner": "ALTER TABLE documents ADD COLUMN owner TEXT",
+}
 
 _DOC_COLUMNS = (
     "id, source, title, kind, community, tags, authors, date, content_hash, filename, "
-    "media_type, n_pages, warnings, status, added_at, updated_at"
+    "media_type, n_pages, warnings, status, visibility, owner, added_at, updated_at"
 )
 
 
@@ -82,6 +109,8 @@ def _doc_from_row(row: sqlite3.Row) -> DocumentRecord:
         n_pages=row["n_pages"],
         warnings=tuple(json.loads(row["warnings"])),
         status=Status(row["status"]),
+        visibility=Visibility(row["visibility"]),
+        owner=row["owner"],
         added_at=row["added_at"],
         updated_at=row["updated_at"],
     )
@@ -126,6 +155,17 @@ def filter_sql(filters: Filters, alias: str = "d") -> tuple[str, list[Any]]:
         marks = ",".join("?" * len(filters.exclude_doc_ids))
         clauses.append(f"{alias}.id NOT IN ({marks})")
         params.extend(filters.exclude_doc_ids)
+    viewer = filters.viewer
+    if viewer is not None and not viewer.admin:
+        visible = [f"{alias}.visibility = 'public'"]
+        if viewer.communities:
+            marks = ",".join("?" * len(viewer.communities))
+            visible.append(f"({alias}.visibility = 'community' AND {alias}.community IN ({marks}))")
+            params.extend(viewer.communities)
+        if viewer.user_id:
+            visible.append(f"{alias}.owner = ?")
+            params.append(viewer.user_id)
+        clauses.append("(" + " OR ".join(visible) + ")")
     return " AND ".join(clauses), params
 
 
@@ -142,6 +182,10 @@ class Catalog:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
+        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(documents)")}
+        for column, statement in MIGRATIONS.items():
+            if column not in columns:
+                self._db.execute(statement)
 
     def close(self) -> None:
         self._db.close()
@@ -180,7 +224,8 @@ class Catalog:
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in {"id", "added_at"})
         with self.transaction() as db:
             db.execute(
-                f"INSERT INTO documents({_DOC_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                f"INSERT INTO documents({_DOC_COLUMNS}) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                 f"ON CONFLICT(id) DO UPDATE SET {updates}",
                 (
                     doc.id,
@@ -197,6 +242,8 @@ class Catalog:
                     doc.n_pages,
                     json.dumps(list(doc.warnings)),
                     Status.PENDING.value,
+                    doc.visibility.value,
+                    doc.owner,
                     added,
                     now,
                 ),
@@ -247,7 +294,7 @@ class Catalog:
 
     def update_metadata(self, doc_id: str, **fields: Any) -> DocumentRecord:
         """Change title, kind, community, tags, authors or date of a document."""
-        allowed = {"title", "kind", "community", "tags", "authors", "date"}
+        allowed = {"title", "kind", "community", "tags", "authors", "date", "visibility"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"cannot update {sorted(unknown)}")
@@ -258,6 +305,8 @@ class Catalog:
                 value = json.dumps(list(value))
             elif key == "kind":
                 value = Kind(value).value
+            elif key == "visibility":
+                value = Visibility(value).value
             sets.append(f"{key} = ?")
             params.append(value)
         if sets:
@@ -392,3 +441,46 @@ class Catalog:
             rows = self._query(sql, [match, *params, limit])
         # FTS5's bm25() is negative, lower is better: flip it so higher is better.
         return [(r["id"], -float(r["score"])) for r in rows]
+
+    # --- users and the audit log ----------------------------------------------------------
+    def add_user(self, user_id: str, role: str, communities: Sequence[str], token_hash: str
+                 ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO users(id, role, communities, token_hash, created_at) "
+                "VALUES (?,?,?,?,?)",
+                (user_id, role, json.dumps(list(communities)), token_hash, _now()),
+            )
+
+    def remove_user(self, user_id: str) -> bool:
+        with self.transaction() as db:
+            return db.execute("DELETE FROM users WHERE id = ?", (user_id,)).rowcount > 0
+
+    def users(self) -> list[dict[str, Any]]:
+        rows = self._query("SELECT id, role, communities, created_at FROM users ORDER BY id")
+        return [{"id": r["id"], "role": r["role"], "communities": json.loads(r["communities"]),
+                 "created_at": r["created_at"]} for r in rows]
+
+    def user_by_token_hash(self, token_hash: str) -> dict[str, Any] | None:
+        rows = self._query("SELECT id, role, communities FROM users WHERE token_hash = ?",
+                           (token_hash,))
+        if not rows:
+            return None
+        return {"id": rows[0]["id"], "role": rows[0]["role"],
+                "communities": json.loads(rows[0]["communities"])}
+
+    def has_users(self) -> bool:
+        return bool(self._query("SELECT 1 FROM users LIMIT 1"))
+
+    def audit(self, actor: str, action: str, doc_id: str | None = None, detail: str = "") -> None:
+        """Append one entry; the table refuses updates and deletes."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO audit(at, actor, action, doc_id, detail) VALUES (?,?,?,?,?)",
+                       (_now(), actor, action, doc_id, detail))
+
+    def audit_log(self, limit: int = 100) -> list[dict[str, Any]]:
+        rows = self._query(
+            "SELECT seq, at, actor, action, doc_id, detail FROM audit ORDER BY seq DESC LIMIT ?",
+            (limit,),
+        )
+        return [dict(r) for r in rows]

@@ -11,6 +11,8 @@ from search.errors import ModelMismatchError
 from search.models import ChunkRecord, DocumentRecord
 from search.vectors import VectorStore
 
+VECTOR_METADATA_VERSION = "2"  # 2: visibility and owner
+
 
 class Index:
     """Everything searchable in one data folder.
@@ -29,6 +31,15 @@ class Index:
         self.catalog = Catalog(data_dir / "commons.db")
         self.vectors = VectorStore(data_dir / "chroma", chroma_url, collection)
         self._check_model(adopt_model)
+        self._migrate_vector_metadata()
+
+    def _migrate_vector_metadata(self) -> None:
+        """Give vectors written before visibility existed their filter fields."""
+        if self.catalog.get_meta("vector_metadata") == VECTOR_METADATA_VERSION:
+            return
+        for doc in self.catalog.all_documents():
+            self.vectors.update_metadata(doc, self.catalog.chunks_of(doc.id))
+        self.catalog.set_meta("vector_metadata", VECTOR_METADATA_VERSION)
 
     def _check_model(self, adopt: bool) -> None:
         stored = self.catalog.get_meta("model")

@@ -23,6 +23,23 @@ class Method(StrEnum):
     RERANK = "rerank"
 
 
+class Visibility(StrEnum):
+    """Who may find a document: everyone, members of its community, or its owner."""
+
+    PUBLIC = "public"
+    COMMUNITY = "community"
+    PRIVATE = "private"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Whose eyes a query is for; applied inside retrieval, before the top-k is cut."""
+
+    user_id: str | None = None
+    communities: tuple[str, ...] = ()
+    admin: bool = False
+
+
 class Status(StrEnum):
     """Where a document is in its write sequence; only READY documents are searchable."""
 
@@ -48,6 +65,8 @@ class DocumentRecord:
     n_pages: int | None = None
     warnings: tuple[str, ...] = ()
     status: Status = Status.READY
+    visibility: Visibility = Visibility.PUBLIC
+    owner: str | None = None
     added_at: str = ""
     updated_at: str = ""
 
@@ -85,6 +104,7 @@ class Filters:
     date_to: str | None = None
     doc_ids: tuple[str, ...] | None = None
     exclude_doc_ids: tuple[str, ...] = ()
+    viewer: Viewer | None = None  # None: no restriction (the command line, the system)
 
     def is_empty(self) -> bool:
         return self == Filters()

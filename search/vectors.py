@@ -11,7 +11,7 @@ import chromadb
 from chromadb.config import Settings
 
 from search.embedder import Vectors
-from search.models import ChunkRecord, DocumentRecord, Filters
+from search.models import ChunkRecord, DocumentRecord, Filters, Visibility
 
 COLLECTION = "chunks"
 
@@ -24,6 +24,8 @@ def chunk_metadata(doc: DocumentRecord, chunk: ChunkRecord) -> dict[str, Any]:
         "community": doc.community or "",
         "date": int(doc.date.replace("-", "")) if doc.date else 0,
         "ordinal": chunk.ordinal,
+        "visibility": doc.visibility.value,
+        "owner": doc.owner or "",
     }
     if doc.tags:
         meta["tags"] = list(doc.tags)
@@ -47,6 +49,15 @@ def where_clause(filters: Filters) -> dict[str, Any] | None:
         clauses.append({"doc_id": {"$in": list(filters.doc_ids) or [""]}})
     if filters.exclude_doc_ids:
         clauses.append({"doc_id": {"$nin": list(filters.exclude_doc_ids)}})
+    viewer = filters.viewer
+    if viewer is not None and not viewer.admin:
+        visible: list[dict[str, Any]] = [{"visibility": Visibility.PUBLIC.value}]
+        if viewer.communities:
+            visible.append({"$and": [{"visibility": Visibility.COMMUNITY.value},
+                                     {"community": {"$in": list(viewer.communities)}}]})
+        if viewer.user_id:
+            visible.append({"owner": viewer.user_id})
+        clauses.append(visible[0] if len(visible) == 1 else {"$or": visible})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections import Counter
 from pathlib import Path
@@ -258,6 +259,79 @@ def reindex() -> None:
         raise typer.Exit(1)
 
 
+users_app = typer.Typer(help="Accounts: who may read, upload and manage documents.",
+                        no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    user_id: Annotated[str, typer.Argument(help="A short id, e.g. jm.early-years")],
+    role: Annotated[str, typer.Option(help="reader, contributor, facilitator or admin")],
+    community: Annotated[list[str] | None, typer.Option(help="Repeat for several.")] = None,
+) -> None:
+    """Add a user and print their API token (shown once; only its hash is stored)."""
+    from service.accounts import Role, add_user
+
+    try:
+        chosen = Role(role)
+    except ValueError as exc:
+        raise typer.BadParameter("role is reader, contributor, facilitator or admin") from exc
+    runtime = _open()
+    try:
+        token = add_user(runtime.index.catalog, user_id, chosen, tuple(community or ()))
+    except (ValueError, sqlite3.IntegrityError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    finally:
+        runtime.index.catalog.audit("cli", "user-add", None, f"{user_id} ({role})")
+        runtime.close()
+    console.print(f"Added {user_id} ({role}). Their token, shown only now:")
+    print(token)
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List users, their roles and communities."""
+    runtime = _open()
+    users = runtime.index.catalog.users()
+    runtime.close()
+    table = Table("id", "role", "communities", "created")
+    for u in users:
+        table.add_row(u["id"], u["role"], ", ".join(u["communities"]), u["created_at"])
+    console.print(table)
+
+
+@users_app.command("remove")
+def users_remove(user_id: Annotated[str, typer.Argument()]) -> None:
+    """Remove a user; their token stops working at once."""
+    runtime = _open()
+    removed = runtime.index.catalog.remove_user(user_id)
+    if removed:
+        runtime.index.catalog.audit("cli", "user-remove", None, user_id)
+    runtime.close()
+    if not removed:
+        err.print(f"[red]error:[/red] no user '{user_id}'")
+        raise typer.Exit(2)
+    console.print(f"Removed {user_id}")
+
+
+@app.command()
+def audit(limit: Annotated[int, typer.Option(min=1)] = 50,
+          as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Who uploaded, changed, deleted, downloaded or exported what, and when (newest first)."""
+    runtime = _open()
+    entries = runtime.index.catalog.audit_log(limit)
+    runtime.close()
+    if as_json:
+        console.print_json(json.dumps(entries))
+        return
+    table = Table("when", "who", "action", "document", "detail")
+    for e in entries:
+        table.add_row(e["at"], e["actor"], e["action"], e["doc_id"] or "", e["detail"])
+    console.print(table)
+
+
 @app.command(name="export")
 def export_backup(
     target: Annotated[Path, typer.Argument(help="Archive to write, e.g. commons.tar.gz")],
@@ -267,6 +341,7 @@ def export_backup(
 
     runtime = _open()
     count = export_archive(runtime.pipeline, target)
+    runtime.index.catalog.audit("cli", "export", None, f"{count} documents to {target.name}")
     runtime.close()
     console.print(f"Exported {count} documents to {target}")
 

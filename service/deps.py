@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import hmac
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from search.errors import DocumentNotFoundError
+from search.models import DocumentRecord
+from service.accounts import Caller, Role, authenticate
 from service.jobs import JobQueue
 from service.runtime import Runtime
 
-_bearer = HTTPBearer(auto_error=False, description="A token from COMMONS_API_TOKENS.")
+_bearer = HTTPBearer(auto_error=False, description="A user's API token, or one from "
+                     "COMMONS_API_TOKENS.")
 
-
-class Role(StrEnum):
-    ANONYMOUS = "anonymous"
-    READER = "reader"
-    WRITER = "writer"
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who is calling; roles and communities grow here (privacy issue)."""
-
-    role: Role
+__all__ = ["Caller", "Role"]
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -39,8 +29,9 @@ def get_jobs(request: Request) -> JobQueue:
     return jobs
 
 
-def _matches(token: str, allowed: set[str]) -> bool:
-    return any(hmac.compare_digest(token, a) for a in allowed)
+def open_hub(runtime: Runtime) -> bool:
+    """No tokens and no users: a loopback-only hub where everyone may do everything."""
+    return not runtime.settings.tokens and not runtime.index.catalog.has_users()
 
 
 def get_caller(
@@ -48,38 +39,51 @@ def get_caller(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     settings = runtime.settings
-    token = credentials.credentials if credentials else None
-    if token and _matches(token, settings.tokens):
-        return Caller(Role.WRITER)
-    if token and settings.read_token and _matches(token, {settings.read_token}):
-        return Caller(Role.READER)
-    if token:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "This token is not valid.",
-                            headers={"WWW-Authenticate": "Bearer"})
-    if not settings.tokens:
-        return Caller(Role.WRITER)  # loopback-only hub without tokens (checked at start-up)
+    if credentials is not None:
+        caller = authenticate(runtime.index.catalog, settings.tokens, settings.read_token,
+                              credentials.credentials)
+        if caller is None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "This token is not valid.",
+                                headers={"WWW-Authenticate": "Bearer"})
+        return caller
+    if open_hub(runtime):
+        return Caller(Role.ADMIN, "local")  # loopback only (checked at start-up)
     return Caller(Role.ANONYMOUS)
 
 
 def require_reader(caller: Annotated[Caller, Depends(get_caller)],
                    runtime: Annotated[Runtime, Depends(get_runtime)]) -> Caller:
-    if runtime.settings.read_token and caller.role is Role.ANONYMOUS:
+    settings = runtime.settings
+    if caller.role is Role.ANONYMOUS and (settings.read_token or not settings.allow_anonymous):
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Reading needs a bearer token.",
                             headers={"WWW-Authenticate": "Bearer"})
     return caller
 
 
 def require_writer(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
-    if caller.role is not Role.WRITER:
+    if not caller.at_least(Role.CONTRIBUTOR):
         raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "Changing documents needs a bearer token from COMMONS_API_TOKENS.",
+            status.HTTP_401_UNAUTHORIZED if caller.role is Role.ANONYMOUS
+            else status.HTTP_403_FORBIDDEN,
+            "Changing documents needs a bearer token: a contributor's, or one from "
+            "COMMONS_API_TOKENS.",
             headers={"WWW-Authenticate": "Bearer"},
         )
     return caller
 
 
+def visible_document(runtime: Runtime, caller: Caller, doc_id: str) -> DocumentRecord:
+    """The document if this caller may see it; otherwise exactly as if it did not exist."""
+    from search.models import Filters
+
+    found = runtime.index.catalog.documents(Filters(doc_ids=(doc_id,), viewer=caller.viewer))
+    if not found:
+        raise DocumentNotFoundError(doc_id)
+    return found[0]
+
+
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+CallerDep = Annotated[Caller, Depends(get_caller)]
 JobsDep = Annotated[JobQueue, Depends(get_jobs)]
 ReaderDep = Annotated[Caller, Depends(require_reader)]
 WriterDep = Annotated[Caller, Depends(require_writer)]

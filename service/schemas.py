@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from search.models import DocumentRecord, Hit, Kind, Passage
+from search.models import DocumentRecord, Hit, Kind, Passage, Visibility
 
 API_VERSION = "1.0.0"
 
@@ -37,6 +37,7 @@ class DocumentOut(BaseModel):
     date: str | None
     n_pages: int | None
     warnings: list[str]
+    visibility: Visibility
     added_at: str
     updated_at: str
 
@@ -46,7 +47,7 @@ class DocumentOut(BaseModel):
             id=d.id, title=d.title, kind=d.kind, source=d.source, filename=d.filename,
             media_type=d.media_type, community=d.community, tags=list(d.tags),
             authors=list(d.authors), date=d.date, n_pages=d.n_pages, warnings=list(d.warnings),
-            added_at=d.added_at, updated_at=d.updated_at,
+            visibility=d.visibility, added_at=d.added_at, updated_at=d.updated_at,
         )
 
 
@@ -117,6 +118,7 @@ class MetadataPatch(BaseModel):
     tags: list[str] | None = None
     authors: list[str] | None = None
     date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    visibility: Visibility | None = None
 
 
 class RelatedOut(BaseModel):
@@ -128,15 +130,15 @@ class HealthOut(BaseModel):
     status: Literal["ok", "degraded"]
     model: str
     dimension: int
-    documents: int
-    chunks: int
+    documents: int = Field(description="Documents the caller may see.")
+    chunks: int | None = Field(description="Size of the whole index (admins only).")
     data_writable: bool
 
 
 class StatsOut(BaseModel):
     documents: int
-    chunks: int
-    pending: int
+    chunks: int | None
+    pending: int | None
     by_kind: dict[str, int]
     by_community: dict[str, int]
     by_year: dict[str, int]

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     )
     api_tokens: str = Field("", description="Comma-separated bearer tokens allowed to write.")
     read_token: str | None = Field(None, description="If set, reads need this bearer token.")
+    allow_anonymous: bool = Field(
+        True, description="Let people without a token read public documents."
+    )
 
     @property
     def pii_names(self) -> tuple[str, ...]:

@@ -9,15 +9,15 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from ingest.errors import FileTooLarge, UnsupportedFileType
+from ingest.errors import FileTooLarge, MetadataError, UnsupportedFileType
 from ingest.loaders import load
 from ingest.loaders.pdf import MAX_PAGES
 from ingest.metadata import parse_list
 from ingest.models import IngestResult, Outcome, Overrides
 from ingest.uploads import pdf_page_count, safe_filename, upload_item
-from search.models import Filters, Kind
+from search.models import DocumentRecord, Filters, Kind, Visibility
 from search.retrieval import related
-from service.deps import JobsDep, ReaderDep, RuntimeDep, WriterDep
+from service.deps import Caller, JobsDep, ReaderDep, RuntimeDep, WriterDep, visible_document
 from service.errors import status_for
 from service.jobs import Job
 from service.routes.search import filters_from
@@ -58,7 +58,7 @@ def _read_limited(upload: UploadFile, limit: int) -> bytes:
 def upload_document(
     runtime: RuntimeDep,
     jobs: JobsDep,
-    _: WriterDep,
+    caller: WriterDep,
     file: Annotated[UploadFile, File(description="A .md, .txt, .pdf or .docx file.")],
     title: Annotated[str | None, Form(max_length=300)] = None,
     kind: Annotated[Kind | None, Form(description="Default: the file's own, else "
@@ -67,6 +67,9 @@ def upload_document(
     tags: Annotated[str | None, Form(description="Comma-separated.")] = None,
     date: Annotated[date | None, Form()] = None,
     authors: Annotated[str | None, Form(description="Comma-separated roles or names.")] = None,
+    visibility: Annotated[Visibility, Form(
+        description="public, community (members of its community) or private (you and "
+        "admins).")] = Visibility.PUBLIC,
     pii: Annotated[Literal["redact", "keep"] | None, Form(
         description="If the document holds personal data: redact it, or keep it as it is. "
         "Without a choice the hub's policy applies (COMMONS_PII_POLICY).")] = None,
@@ -86,18 +89,29 @@ def upload_document(
         tags=parse_list(tags) if tags else None,
         authors=parse_list(authors) if authors else None,
         date=date.isoformat() if date else None, pii=pii,
+        visibility=visibility.value, owner=caller.user_id,
     )
+    if visibility is Visibility.COMMUNITY and not community:
+        raise MetadataError("community visibility needs a community")
     item = upload_item(name, data, overrides)
     pages = pdf_page_count(data) if suffix == ".pdf" else None
     if pages is not None and settings.sync_pdf_pages < pages <= MAX_PAGES:
         runtime.pipeline.originals.put(data)  # kept before indexing starts
+        runtime.index.catalog.audit(caller.name, "upload", None, item.source)
         return _accepted(jobs.submit(name, lambda: runtime.ingest_one(item)))
     prepared = runtime.pipeline.prepare(item)  # loads, checks and stores the original
     if isinstance(prepared, IngestResult):
         return _answer(prepared)
+    runtime.index.catalog.audit(caller.name, "upload", prepared.doc.id, prepared.doc.source)
     if len(prepared.chunks) > settings.sync_chunks:
         return _accepted(jobs.submit(name, lambda: runtime.write_one(prepared)))
     return _answer(runtime.write_one(prepared))
+
+
+def _may_change(caller: Caller, doc: DocumentRecord) -> None:
+    if not caller.may_change(doc):
+        raise HTTPException(403, "Only its owner, its community's facilitator or an admin may "
+                                 "change this document.")
 
 
 def _accepted(job: Job) -> JSONResponse:
@@ -119,7 +133,7 @@ def _answer(result: IngestResult) -> JSONResponse:
 @router.get("", response_model=DocumentList)
 def list_documents(
     runtime: RuntimeDep,
-    _: ReaderDep,
+    caller: ReaderDep,
     kind: Kind | None = None,
     community: str | None = None,
     tag: Annotated[list[str] | None, Query()] = None,
@@ -130,7 +144,7 @@ def list_documents(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> DocumentList:
     """Documents by kind, community, tag and date; sorted by title, date, -date or added."""
-    filters = filters_from(kind, community, tag, date_from, date_to)
+    filters = filters_from(caller, kind, community, tag, date_from, date_to)
     catalog = runtime.index.catalog
     items = catalog.documents(filters, sort=sort, limit=limit, offset=offset)
     return DocumentList(total=catalog.count(filters), offset=offset, limit=limit,
@@ -138,9 +152,9 @@ def list_documents(
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, responses=ERRORS)
-def get_document(runtime: RuntimeDep, _: ReaderDep, doc_id: str) -> DocumentDetail:
+def get_document(runtime: RuntimeDep, caller: ReaderDep, doc_id: str) -> DocumentDetail:
     """Metadata and the document's sections (with their page for PDFs)."""
-    doc = runtime.index.catalog.get(doc_id)
+    doc = visible_document(runtime, caller, doc_id)
     loaded = load(runtime.pipeline.originals.get(doc.content_hash), doc.filename)
     sections = [SectionOut(heading_path=list(s.heading_path), text=s.text, page=s.page)
                 for s in loaded.sections]
@@ -148,10 +162,11 @@ def get_document(runtime: RuntimeDep, _: ReaderDep, doc_id: str) -> DocumentDeta
 
 
 @router.get("/{doc_id}/file", responses=ERRORS, response_class=Response)
-def download_original(runtime: RuntimeDep, _: ReaderDep, doc_id: str) -> Response:
+def download_original(runtime: RuntimeDep, caller: ReaderDep, doc_id: str) -> Response:
     """The original file, as an attachment."""
-    doc = runtime.index.catalog.get(doc_id)
+    doc = visible_document(runtime, caller, doc_id)
     data = runtime.pipeline.originals.get(doc.content_hash)
+    runtime.index.catalog.audit(caller.name, "download", doc.id, doc.filename)
     media = doc.media_type + ("; charset=utf-8" if doc.media_type.startswith("text/") else "")
     return Response(
         data, media_type=media,
@@ -164,27 +179,33 @@ def download_original(runtime: RuntimeDep, _: ReaderDep, doc_id: str) -> Respons
 
 @router.patch("/{doc_id}", response_model=DocumentOut, responses=ERRORS)
 def patch_document(
-    runtime: RuntimeDep, _: WriterDep, doc_id: str, patch: MetadataPatch
+    runtime: RuntimeDep, caller: WriterDep, doc_id: str, patch: MetadataPatch
 ) -> DocumentOut:
-    """Change title, kind, community, tags, authors or date; no re-embedding."""
+    """Change title, kind, community, tags, authors, date or visibility; no re-embedding."""
+    _may_change(caller, visible_document(runtime, caller, doc_id))
     fields = patch.model_dump(exclude_unset=True)
+    runtime.index.catalog.audit(caller.name, "change", doc_id, ", ".join(sorted(fields)))
     if "kind" in fields and fields["kind"] is None:
         raise HTTPException(422, "kind cannot be empty")
     return DocumentOut.of(runtime.update_metadata(doc_id, **fields))
 
 
 @router.delete("/{doc_id}", status_code=204, responses=ERRORS)
-def delete_document(runtime: RuntimeDep, _: WriterDep, doc_id: str) -> Response:
+def delete_document(runtime: RuntimeDep, caller: WriterDep, doc_id: str) -> Response:
     """Remove a document from every index, and its original."""
+    doc = visible_document(runtime, caller, doc_id)
+    _may_change(caller, doc)
+    runtime.index.catalog.audit(caller.name, "delete", doc_id, doc.source)
     runtime.delete(doc_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/{doc_id}/related", response_model=RelatedOut, responses=ERRORS)
 def related_documents(
-    runtime: RuntimeDep, _: ReaderDep, doc_id: str, kind: Kind | None = None,
+    runtime: RuntimeDep, caller: ReaderDep, doc_id: str, kind: Kind | None = None,
     k: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> RelatedOut:
     """The documents nearest to this one, optionally of one kind."""
-    hits = related(runtime.index, doc_id, Filters(kind=kind), k=k)
+    visible_document(runtime, caller, doc_id)
+    hits = related(runtime.index, doc_id, Filters(kind=kind, viewer=caller.viewer), k=k)
     return RelatedOut(id=doc_id, results=[HitOut.of(h) for h in hits])

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from search.facets import facet_counts
 from search.models import Filters, Kind, Method
-from service.deps import ReaderDep, RuntimeDep
+from service.deps import Caller, ReaderDep, RuntimeDep
 from service.schemas import HitOut, SearchOut
 
 router = APIRouter(tags=["search"])
@@ -18,10 +18,12 @@ FACET_DEPTH = 50
 
 
 def filters_from(
-    kind: Kind | None, community: str | None, tag: list[str] | None,
+    caller: Caller, kind: Kind | None, community: str | None, tag: list[str] | None,
     date_from: date | None, date_to: date | None,
 ) -> Filters:
+    """Filters from query parameters, always restricted to what the caller may see."""
     return Filters(
+        viewer=caller.viewer,
         kind=kind, community=community or None, tags=tuple(t for t in tag or [] if t),
         date_from=date_from.isoformat() if date_from else None,
         date_to=date_to.isoformat() if date_to else None,
@@ -31,7 +33,7 @@ def filters_from(
 @router.get("/search", response_model=SearchOut)
 def search_documents(
     runtime: RuntimeDep,
-    _: ReaderDep,
+    caller: ReaderDep,
     q: Annotated[str, Query(max_length=1000, description="Plain-language query.")] = "",
     kind: Kind | None = None,
     community: str | None = None,
@@ -43,7 +45,7 @@ def search_documents(
                                              "configured, else hybrid.")] = None,
 ) -> SearchOut:
     """Documents answering the query, best first, each with up to three passages."""
-    filters = filters_from(kind, community, tag, date_from, date_to)
+    filters = filters_from(caller, kind, community, tag, date_from, date_to)
     if not q.strip():
         documents = runtime.index.catalog.documents(filters, sort="-date")
         return SearchOut(query=q, results=[], facets=facet_counts(documents))

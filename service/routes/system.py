@@ -7,33 +7,37 @@ from collections import Counter
 
 from fastapi import APIRouter, HTTPException
 
-from service.deps import JobsDep, ReaderDep, RuntimeDep
+from search.models import Filters
+from service.deps import CallerDep, JobsDep, ReaderDep, Role, RuntimeDep
 from service.schemas import DocumentOut, ErrorOut, HealthOut, JobOut, StatsOut
 
 router = APIRouter(tags=["system"])
 
 
 @router.get("/health", response_model=HealthOut)
-def health(runtime: RuntimeDep) -> HealthOut:
-    """Model, index size and whether the data folder is writable."""
+def health(runtime: RuntimeDep, caller: CallerDep) -> HealthOut:
+    """Model, index size (the whole index for admins) and whether data can be written."""
     index = runtime.index
     writable = os.access(index.data_dir, os.W_OK)
+    admin = caller.role is Role.ADMIN
     return HealthOut(
         status="ok" if writable else "degraded",
         model=index.embedder.name, dimension=index.embedder.dimension,
-        documents=index.catalog.count(), chunks=index.catalog.chunk_count(),
+        documents=index.catalog.count(Filters(viewer=caller.viewer)),
+        chunks=index.catalog.chunk_count() if admin else None,
         data_writable=writable,
     )
 
 
 @router.get("/stats", response_model=StatsOut)
-def stats(runtime: RuntimeDep, _: ReaderDep) -> StatsOut:
-    """Counts of documents by kind, community and year."""
-    docs = runtime.index.catalog.documents()
+def stats(runtime: RuntimeDep, caller: ReaderDep) -> StatsOut:
+    """Counts of the documents the caller may see, by kind, community and year."""
+    docs = runtime.index.catalog.documents(Filters(viewer=caller.viewer))
+    admin = caller.role is Role.ADMIN
     return StatsOut(
         documents=len(docs),
-        chunks=runtime.index.catalog.chunk_count(),
-        pending=len(runtime.index.catalog.pending()),
+        chunks=runtime.index.catalog.chunk_count() if admin else None,
+        pending=len(runtime.index.catalog.pending()) if admin else None,
         by_kind=dict(Counter(d.kind.value for d in docs)),
         by_community=dict(Counter(d.community for d in docs if d.community)),
         by_year=dict(Counter(d.date[:4] for d in docs if d.date)),

@@ -98,7 +98,7 @@ def test_bad_uploads_get_clear_errors(client: TestClient, tmp_path: Path) -> Non
 
     # nothing half-indexed remains from any failure
     assert client.get("/api/documents").json()["total"] == 0
-    assert client.get("/api/health").json()["chunks"] == 0
+    assert client.get("/api/health", headers=AUTH).json()["chunks"] == 0
 
 
 def test_file_names_never_become_paths(client: TestClient, tmp_path: Path) -> None:

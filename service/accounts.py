@@ -1,0 +1,86 @@
+"""Accounts, roles and API tokens (stored only as hashes), and what each role may do."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+from search.catalog import Catalog
+from search.models import DocumentRecord, Viewer
+
+
+class Role(StrEnum):
+    """From least to most: each role may do what the ones before it may."""
+
+    ANONYMOUS = "anonymous"
+    READER = "reader"
+    CONTRIBUTOR = "contributor"
+    FACILITATOR = "facilitator"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: a role, a user id (for ownership) and the communities they belong to."""
+
+    role: Role
+    user_id: str | None = None
+    communities: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.user_id or self.role.value
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(self.user_id, self.communities, admin=self.role is Role.ADMIN)
+
+    def at_least(self, role: Role) -> bool:
+        return self.role.rank >= role.rank
+
+    def may_change(self, doc: DocumentRecord) -> bool:
+        """Admins change anything; facilitators their communities'; contributors their own."""
+        if self.role is Role.ADMIN:
+            return True
+        if self.role is Role.FACILITATOR and doc.community in self.communities:
+            return True
+        return self.at_least(Role.CONTRIBUTOR) and bool(self.user_id) and doc.owner == self.user_id
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+_USER_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+
+
+def add_user(catalog: Catalog, user_id: str, role: Role, communities: tuple[str, ...]) -> str:
+    """Create a user and return their API token (shown once; only its hash is kept)."""
+    if not _USER_ID.match(user_id):
+        raise ValueError("user ids are 2-63 lowercase letters, digits, '.', '_' or '-'")
+    if role is Role.ANONYMOUS:
+        raise ValueError("choose reader, contributor, facilitator or admin")
+    token = secrets.token_urlsafe(32)
+    catalog.add_user(user_id, role.value, communities, token_hash(token))
+    return token
+
+
+def authenticate(catalog: Catalog, admin_tokens: set[str], read_token: str | None,
+                 token: str) -> Caller | None:
+    """The caller a bearer token stands for, or None when it is not valid."""
+    if any(hmac.compare_digest(token, t) for t in admin_tokens):
+        return Caller(Role.ADMIN, "admin-token")
+    user = catalog.user_by_token_hash(token_hash(token))
+    if user is not None:
+        return Caller(Role(user["role"]), user["id"], tuple(user["communities"]))
+    if read_token and hmac.compare_digest(token, read_token):
+        return Caller(Role.READER)
+    return None
