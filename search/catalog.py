@@ -71,6 +71,11 @@ CREATE TABLE IF NOT EXISTS audit (
     doc_id TEXT,
     detail TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS sessions (
+    id_hash TEXT PRIMARY KEY,
+    subject TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
 CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
@@ -484,3 +489,26 @@ class Catalog:
             (limit,),
         )
         return [dict(r) for r in rows]
+
+    def user_by_id(self, user_id: str) -> dict[str, Any] | None:
+        rows = self._query("SELECT id, role, communities FROM users WHERE id = ?", (user_id,))
+        if not rows:
+            return None
+        return {"id": rows[0]["id"], "role": rows[0]["role"],
+                "communities": json.loads(rows[0]["communities"])}
+
+    # --- web sessions ---------------------------------------------------------------------
+    def create_session(self, id_hash: str, subject: str, expires_at: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM sessions WHERE expires_at < ?", (_now(),))
+            db.execute("INSERT INTO sessions(id_hash, subject, expires_at) VALUES (?,?,?)",
+                       (id_hash, subject, expires_at))
+
+    def session_subject(self, id_hash: str) -> str | None:
+        rows = self._query("SELECT subject FROM sessions WHERE id_hash = ? AND expires_at > ?",
+                           (id_hash, _now()))
+        return str(rows[0]["subject"]) if rows else None
+
+    def end_session(self, id_hash: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM sessions WHERE id_hash = ?", (id_hash,))

@@ -7,6 +7,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from search.catalog import Catalog
@@ -77,10 +78,37 @@ def authenticate(catalog: Catalog, admin_tokens: set[str], read_token: str | Non
                  token: str) -> Caller | None:
     """The caller a bearer token stands for, or None when it is not valid."""
     if any(hmac.compare_digest(token, t) for t in admin_tokens):
-        return Caller(Role.ADMIN, "admin-token")
+        return Caller(Role.ADMIN, _ADMIN_TOKEN)
     user = catalog.user_by_token_hash(token_hash(token))
     if user is not None:
         return Caller(Role(user["role"]), user["id"], tuple(user["communities"]))
     if read_token and hmac.compare_digest(token, read_token):
         return Caller(Role.READER)
     return None
+
+
+SESSION_COOKIE = "commons_session"
+SESSION_HOURS = 12
+_ADMIN_TOKEN = "admin-token"
+
+
+def start_session(catalog: Catalog, caller: Caller) -> str:
+    """A random session id for the browser's cookie; only its hash is stored."""
+    session = secrets.token_urlsafe(32)
+    expires = datetime.now(UTC) + timedelta(hours=SESSION_HOURS)
+    catalog.create_session(token_hash(session), caller.user_id or _ADMIN_TOKEN,
+                           expires.isoformat(timespec="seconds"))
+    return session
+
+
+def caller_for_session(catalog: Catalog, session: str) -> Caller | None:
+    """The signed-in caller; a removed user's sessions stop working at once."""
+    subject = catalog.session_subject(token_hash(session))
+    if subject is None:
+        return None
+    if subject == _ADMIN_TOKEN:
+        return Caller(Role.ADMIN, _ADMIN_TOKEN)
+    user = catalog.user_by_id(subject)
+    if user is None:
+        return None
+    return Caller(Role(user["role"]), user["id"], tuple(user["communities"]))

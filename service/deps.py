@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Cookie, Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from search.errors import DocumentNotFoundError
 from search.models import DocumentRecord
-from service.accounts import Caller, Role, authenticate
+from service.accounts import SESSION_COOKIE, Caller, Role, authenticate, caller_for_session
 from service.jobs import JobQueue
 from service.runtime import Runtime
 
@@ -37,8 +37,14 @@ def open_hub(runtime: Runtime) -> bool:
 def get_caller(
     runtime: Annotated[Runtime, Depends(get_runtime)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    session: Annotated[str | None, Cookie(alias=SESSION_COOKIE, include_in_schema=False)] = None,
 ) -> Caller:
+    """The bearer token's caller, else the signed-in browser's, else anonymous."""
     settings = runtime.settings
+    if credentials is None and session:
+        signed_in = caller_for_session(runtime.index.catalog, session)
+        if signed_in is not None:
+            return signed_in
     if credentials is not None:
         caller = authenticate(runtime.index.catalog, settings.tokens, settings.read_token,
                               credentials.credentials)

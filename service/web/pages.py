@@ -10,7 +10,7 @@ from fastapi import HTTPException
 
 from search.facets import facet_counts
 from search.models import Filters, Kind
-from service.deps import Caller
+from service.deps import Caller, Role
 from service.jobs import JobQueue
 from service.routes.documents import get_document, list_documents, related_documents
 from service.routes.search import search_documents
@@ -146,11 +146,11 @@ class UploadPage:
     max_mb: int
 
 
-def upload_page(runtime: Runtime) -> UploadPage:
+def upload_page(runtime: Runtime, caller: Caller) -> UploadPage:
     settings = runtime.settings
-    facets = facet_counts(runtime.index.catalog.documents())
+    facets = facet_counts(runtime.index.catalog.documents(Filters(viewer=caller.viewer)))
     return UploadPage(
-        needs_token=bool(settings.tokens), communities=sorted(facets["community"]),
+        needs_token=not caller.at_least(Role.CONTRIBUTOR), communities=sorted(facets["community"]),
         tags=sorted(facets["tags"]), allowed_types=list(settings.allowed_types),
         max_mb=settings.max_upload_mb,
     )

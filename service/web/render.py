@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import Response
 
 from search.models import Kind
+from service.accounts import SESSION_COOKIE
 from service.web import format as fmt
 from service.web.forms import BROWSE_SORTS
 
@@ -43,4 +44,5 @@ templates = Jinja2Templates(env=_environment())
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
     """A page; its security headers (a CSP without 'unsafe-inline') come from service.security."""
+    context.setdefault("signed_in", SESSION_COOKIE in request.cookies)
     return templates.TemplateResponse(request, name, context, status_code=status)

@@ -9,7 +9,8 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from search.errors import DocumentNotFoundError
-from service.deps import JobsDep, ReaderDep, RuntimeDep
+from service.accounts import SESSION_COOKIE
+from service.deps import CallerDep, JobsDep, ReaderDep, RuntimeDep
 from service.web import pages
 from service.web.forms import BrowseForm, SearchForm, parse_kind
 from service.web.render import render
@@ -54,15 +55,15 @@ def document_view(
 
 
 @router.get("/upload")
-def upload_view(request: Request, runtime: RuntimeDep, _: ReaderDep) -> Response:
+def upload_view(request: Request, runtime: RuntimeDep, caller: ReaderDep) -> Response:
     """The upload form (progress and polling come from static/app.js)."""
-    return render(request, "upload.html", section="upload", page=pages.upload_page(runtime),
-                  fields=UploadFields(), error=None)
+    return render(request, "upload.html", section="upload",
+                  page=pages.upload_page(runtime, caller), fields=UploadFields(), error=None)
 
 
 @router.post("/upload")
 def upload_submit(
-    request: Request, runtime: RuntimeDep, jobs: JobsDep,
+    request: Request, runtime: RuntimeDep, jobs: JobsDep, caller: CallerDep,
     file: Annotated[UploadFile | None, File()] = None,
     token: Annotated[str, Form()] = "",
     title: Annotated[str, Form(max_length=300)] = "",
@@ -77,11 +78,12 @@ def upload_submit(
     fields = UploadFields(title=title, kind=parse_kind(kind), community=community, tags=tags,
                           date=date, authors=authors,
                           pii=pii if pii in ("redact", "keep") else "")
-    outcome = upload_from_form(runtime, jobs, token.strip(), file, fields)
+    outcome = upload_from_form(runtime, jobs, token.strip(), file, fields,
+                               request.cookies.get(SESSION_COOKIE))
     if outcome.location:
         return RedirectResponse(outcome.location, status_code=303)
     return render(request, "upload.html", status=outcome.status, section="upload",
-                  page=pages.upload_page(runtime), fields=fields, error=outcome.error)
+                  page=pages.upload_page(runtime, caller), fields=fields, error=outcome.error)
 
 
 @router.get("/upload/jobs/{job_id}")

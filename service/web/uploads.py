@@ -42,7 +42,8 @@ class UploadOutcome:
 
 
 def upload_from_form(
-    runtime: Runtime, jobs: JobQueue, token: str, file: UploadFile | None, fields: UploadFields
+    runtime: Runtime, jobs: JobQueue, token: str, file: UploadFile | None, fields: UploadFields,
+    session: str | None = None,
 ) -> UploadOutcome:
     if file is None or not file.filename:
         return UploadOutcome(error="Choose a file to upload.", status=422)
@@ -52,7 +53,7 @@ def upload_from_form(
     credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=token) if token \
         else None
     try:
-        caller = require_writer(get_caller(runtime, credentials))
+        caller = require_writer(get_caller(runtime, credentials, session))
         response = upload_document(
             runtime, jobs, caller, file, title=fields.title or None, kind=fields.kind,
             community=fields.community or None, tags=fields.tags or None, date=day,
