@@ -90,6 +90,7 @@ def run_queries(
 ) -> EvalReport:
     dataset = load_dataset(folder)
     options = replace(options, method=method, k=100, passages_per_hit=1, snippets=False)
+    index.embedder.clear_query_cache()  # every method pays for its own query embeddings
     run: dict[str, list[str]] = {}
     latencies: list[float] = []
     for qid, text in dataset.queries.items():

@@ -99,6 +99,10 @@ class Embedder:
                 self._query_cache.pop(next(iter(self._query_cache)))
         return vector
 
+    def clear_query_cache(self) -> None:
+        with self._cache_lock:
+            self._query_cache.clear()
+
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Unit-normalised embeddings, one row per text."""
         if not texts:
