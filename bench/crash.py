@@ -73,12 +73,13 @@ def commons(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 
 
 def verify(data: Path, returned: set[str]) -> dict[str, int]:
-    from search.embedder import Embedder
     from search.index import Index
     from search.models import Filters, Method, Status
     from search.retrieval import SearchOptions, search
+    from service.runtime import make_embedder
+    from service.settings import Settings
 
-    index = Index(data, Embedder())
+    index = Index(data, make_embedder(Settings(data_dir=data)))
     lost = not_found = 0
     for source in sorted(returned):
         doc = index.catalog.find_by_source(source)

@@ -14,7 +14,8 @@ class ModelMismatchError(SearchError):
             f"but the configured model is '{configured}' ({configured_dim} dimensions). "
             "Vectors from different models cannot be mixed. Run `commons reindex` to rebuild "
             "every document from the stored originals with the configured model, or set "
-            "COMMONS_MODEL_PATH back to the model the index was built with."
+            "COMMONS_MODEL_PATH and COMMONS_EMBED_BACKEND back to what the index was built "
+            "with."
         )
         self.stored = stored
         self.configured = configured

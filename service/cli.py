@@ -25,7 +25,7 @@ from ingest.metadata import parse_kind
 from ingest.models import IngestResult, Outcome, Overrides
 from search.errors import SearchError
 from search.models import Filters, Hit, Kind, Method
-from service.runtime import Runtime, open_runtime, search_options
+from service.runtime import Runtime, make_embedder, open_runtime, search_options
 from service.settings import Settings
 
 app = typer.Typer(
@@ -429,7 +429,6 @@ def evaluate(
     """Measure retrieval on a BEIR dataset in a temporary data folder."""
     from ingest.beir import load_dataset
     from ingest.evaluation import evaluate as run_eval
-    from search.embedder import Embedder
 
     try:
         n_docs = len(load_dataset(dataset).corpus)
@@ -438,7 +437,7 @@ def evaluate(
         raise typer.Exit(2) from exc
     settings = Settings()
     runtime_options = search_options(settings)
-    embedder = Embedder(settings.model_path)
+    embedder = make_embedder(settings)
     reranker = None
     methods = method or [Method.DENSE]
     if Method.RERANK in methods:

@@ -21,7 +21,9 @@ class Settings(BaseSettings):
         None, description="Local sentence-transformers folder; default: bundled all-MiniLM-L6-v2."
     )
     embed_backend: Literal["torch", "onnx-int8"] = Field(
-        "torch", description="onnx-int8: an int8 ONNX export of the model, about 2x faster."
+        "onnx-int8",
+        description="onnx-int8 (default): an int8 ONNX export of the model, about 2x faster on "
+        "CPU and within 0.003 nDCG@10 of torch on both benchmarks; torch: the model as is.",
     )
     reranker_path: Path | None = Field(
         None, description="Local sentence-transformers CrossEncoder folder to rerank with."

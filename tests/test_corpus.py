@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from search.embedder import Embedder
-from search.index import Index
-from search.retrieval import SearchOptions, search
+from search.models import Filters
 from service.cli import app
+from service.runtime import Runtime, open_runtime
+from service.settings import Settings
 from tests.conftest import REPO
 
 CORPUS = REPO / "corpus"
@@ -68,13 +68,17 @@ def test_every_corpus_file_ingests(corpus_data: tuple[Path, str]) -> None:
     assert kinds.count("readings") >= 10
 
 
+@pytest.fixture(scope="module")
+def hub(corpus_data: tuple[Path, str]) -> Iterator[Runtime]:
+    """The hub as `commons serve` opens it: default settings, default embedding backend."""
+    runtime = open_runtime(Settings(data_dir=corpus_data[0]))
+    yield runtime
+    runtime.close()
+
+
 @pytest.mark.parametrize(("query", "expected"), QUERIES)
 def test_plain_language_query_finds_its_document(
-    corpus_data: tuple[Path, str], embedder: Embedder, query: str, expected: str
+    hub: Runtime, query: str, expected: str
 ) -> None:
-    index = Index(corpus_data[0], embedder)
-    try:
-        hits = search(index, query, options=SearchOptions(k=3))
-    finally:
-        index.close()
+    hits = hub.search(query, Filters(), k=3)
     assert expected in [h.document.source for h in hits], [h.document.source for h in hits]
