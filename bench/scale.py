@@ -119,13 +119,15 @@ def serve_rss_mb(folder: Path) -> float:
     from tests.service.conftest import free_port
 
     port = free_port()
-    env = {**os.environ, "COMMONS_DATA_DIR": str(folder)}
+    env = {**os.environ, "COMMONS_DATA_DIR": str(folder), "COMMONS_EMBED_BACKEND": "torch"}
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "commons"), "serve", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(1200):
+            if process.poll() is not None:
+                raise RuntimeError("commons serve exited; see its output by running it by hand")
             try:
                 if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
                     break
