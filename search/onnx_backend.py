@@ -8,6 +8,7 @@ result accepted only if its embeddings agree with torch's (mean cosine >= 0.98).
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -59,8 +60,14 @@ def _export(source: Embedder, target: Path) -> None:
         output_names=["last_hidden_state"], opset_version=17, dynamo=False,
         dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]},
     )
-    quantize_dynamic(str(fp32), str(target / "model.onnx"), weight_type=QuantType.QInt8,
-                     per_channel=True, op_types_to_quantize=["MatMul"])
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # quantize_dynamic's advice to pre-process is not for us
+    try:
+        quantize_dynamic(str(fp32), str(target / "model.onnx"), weight_type=QuantType.QInt8,
+                         per_channel=True, op_types_to_quantize=["MatMul"])
+    finally:
+        root.setLevel(level)
     fp32.unlink()
 
 
