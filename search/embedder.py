@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib.resources
 import os
 import threading
@@ -75,11 +76,21 @@ class Embedder:
         """The model's window in word pieces, special tokens included."""
         return int(self._model.max_seq_length or 256)
 
+    @cached_property
+    def _counting_tokenizer(self) -> Any:
+        """A private copy of the tokenizer for counting.
+
+        A fast tokenizer keeps its padding and truncation settings as state: counting (no
+        padding) on the shared one while another thread embeds (padding) can hand the model a
+        ragged batch. Each use with its own settings gets its own tokenizer.
+        """
+        return copy.deepcopy(self.tokenizer)
+
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word-piece counts without special tokens, from the model's own tokenizer."""
         if not texts:
             return []
-        encoded = self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        encoded = self._counting_tokenizer(list(texts), add_special_tokens=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def encode_query(self, text: str) -> Vectors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -55,3 +56,34 @@ def test_search_with_onnx_and_no_mixing(onnx: OnnxEmbedder, embedder: Embedder,
     index.close()
     with pytest.raises(ModelMismatchError):
         Index(tmp_path / "data", embedder)  # a torch index and int8 vectors are not mixed
+
+
+def test_counting_tokens_while_embedding_is_safe(onnx: OnnxEmbedder) -> None:
+    """Chunking counts tokens (no padding) while searches embed (padding) on other threads.
+
+    With one shared tokenizer the padding setting flips under the embedder and the model gets
+    a ragged batch ("setting an array element with a sequence"), as seen under load.
+    """
+    texts = ["a short query", "a longer passage about children and families " * 20]
+    errors: list[BaseException] = []
+
+    def count() -> None:
+        for _ in range(1500):
+            try:
+                assert onnx.count_tokens(texts)[0] == 3
+            except BaseException as exc:  # collected, asserted below
+                errors.append(exc)
+
+    def embed() -> None:
+        for _ in range(200):
+            try:
+                assert onnx.encode(texts).shape == (2, onnx.dimension)
+            except BaseException as exc:  # collected, asserted below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=count), threading.Thread(target=embed)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
