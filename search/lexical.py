@@ -32,6 +32,20 @@ def analyze(texts: list[str]) -> list[list[str]]:
     ]
 
 
+@lru_cache(maxsize=200_000)
+def term_of(word: str) -> str:
+    """The index term of one word token, or "" for a stop word or a one-letter word.
+
+    `[term_of(w) for w in re.findall(r"\\w+", text)]`, without the empty strings, equals
+    `analyze([text])[0]` (but for the rare letters whose lower case is two characters);
+    cached, because snippets look up the same words again and again.
+    """
+    lowered = word.lower()
+    if len(lowered) < 2 or lowered in _STOPWORDS:
+        return ""
+    return str(_stemmer().stemWord(lowered))
+
+
 def index_terms(text: str) -> str:
     """The space-joined terms stored in the FTS5 table for one chunk."""
     return " ".join(analyze([text])[0])

@@ -37,6 +37,7 @@ class SearchOptions:
     rerank_top: int = 30
     snippets: bool = True
     snippet_hits: int = 10  # snippets are made for this many hits; the rest get passages only
+    passage_hits: int = 10_000  # passages are read for this many hits; the rest get none
 
 
 def _phrase_filter(index: Index, query: str, filters: Filters) -> Filters:
@@ -45,7 +46,7 @@ def _phrase_filter(index: Index, query: str, filters: Filters) -> Filters:
     if expression is None:
         return filters
     hits = index.catalog.lexical_search(expression, filters, limit=100_000)
-    docs = {chunk_id.rsplit(":", 1)[0] for chunk_id, _ in hits}
+    docs = {_doc_of(chunk_id) for chunk_id, _ in hits}
     return replace(filters, doc_ids=tuple(sorted(docs)))
 
 
@@ -61,13 +62,15 @@ def dense_candidates(index: Index, query: str, filters: Filters, limit: int) -> 
     return index.vectors.query(vector, filters, limit)
 
 
+def _doc_of(chunk_id: str) -> str:
+    return chunk_id.rsplit(":", 1)[0]
+
+
 def _by_document(ranking: Ranking) -> list[tuple[str, float]]:
     """A document ranking from a chunk ranking: each document scores its best chunk."""
     best: dict[str, float] = {}
     for chunk_id, score in ranking:
-        doc_id = chunk_id.rsplit(":", 1)[0]
-        if doc_id not in best:
-            best[doc_id] = score
+        best.setdefault(_doc_of(chunk_id), score)
     return list(best.items())
 
 
@@ -87,7 +90,7 @@ def search(
     limit = max(options.candidates, 3 * options.k)
     lexical = options.method in (Method.BM25, Method.HYBRID, Method.RERANK)
     dense = options.method in (Method.DENSE, Method.HYBRID, Method.RERANK)
-    # Both retrievers release the GIL (SQLite, torch, Chroma): run the dense one alongside.
+    # Both retrievers release the GIL (SQLite, ONNX/torch, Chroma): run the dense one alongside.
     pending = _POOL.submit(dense_candidates, index, query, filters, limit) if dense else None
     rankings: list[Ranking] = []
     if lexical:
@@ -103,15 +106,27 @@ def search(
         if len(rankings) > 1
         else _by_document(rankings[0])
     )
-    chunks = index.catalog.chunks_by_id(list(chunk_scores))
     if reranker is not None and options.method is Method.RERANK:
         doc_ranking, chunk_scores = _rerank(
-            query, doc_ranking, chunk_scores, chunks, reranker, options.rerank_top
+            index, query, doc_ranking, chunk_scores, reranker, options.rerank_top
         )
     by_doc: dict[str, list[tuple[str, float]]] = {}
     for cid, score in sorted(chunk_scores.items(), key=lambda kv: -kv[1]):
-        if cid in chunks:
-            by_doc.setdefault(chunks[cid].doc_id, []).append((cid, score))
+        by_doc.setdefault(_doc_of(cid), []).append((cid, score))
+    return _hits(index, query, doc_ranking, by_doc, options)
+
+
+def _hits(
+    index: Index,
+    query: str,
+    doc_ranking: list[tuple[str, float]],
+    by_doc: dict[str, list[tuple[str, float]]],
+    options: SearchOptions,
+) -> list[Hit]:
+    """The first k searchable documents of the ranking, with passages for the first few.
+
+    Chunk texts are read only for the passages shown, so a deep ranking (for facets) is cheap.
+    """
     hits: list[Hit] = []
     start = 0
     while len(hits) < options.k and start < len(doc_ranking):
@@ -120,23 +135,37 @@ def search(
         start += len(window)
         found = index.catalog.documents(Filters(doc_ids=tuple(d for d, _ in window)))
         documents = {d.id: d for d in found}
+        shown = [d for d, _ in window if d in documents][: options.k - len(hits)]
+        with_passages = shown[: max(0, options.passage_hits - len(hits))]
+        wanted = [
+            cid for d in with_passages for cid, _ in by_doc.get(d, [])[: options.passages_per_hit]
+        ]
+        chunks = index.catalog.chunks_by_id(wanted) if wanted else {}
         for doc_id, score in window:
             doc = documents.get(doc_id)
             if doc is None or len(hits) == options.k:
                 continue
+            own = (
+                by_doc.get(doc_id, [])[: options.passages_per_hit]
+                if doc_id in with_passages
+                else []
+            )
             with_snippets = options.snippets and len(hits) < options.snippet_hits
-            own = by_doc.get(doc_id, [])[: options.passages_per_hit]
             hits.append(Hit(doc, score, _passages(own, chunks, query, with_snippets)))
     return hits
 
 
 def _passages(
-    own: list[tuple[str, float]], chunks: dict[str, ChunkRecord], query: str,
+    own: list[tuple[str, float]],
+    chunks: dict[str, ChunkRecord],
+    query: str,
     with_snippets: bool,
 ) -> tuple[Passage, ...]:
     passages = []
     for cid, score in own:
-        chunk = chunks[cid]
+        chunk = chunks.get(cid)
+        if chunk is None:  # in an index but no longer in the catalog: nothing to show
+            continue
         passages.append(
             Passage(
                 chunk_id=cid,
@@ -152,20 +181,18 @@ def _passages(
 
 
 def _rerank(
+    index: Index,
     query: str,
     doc_ranking: list[tuple[str, float]],
     chunk_scores: dict[str, float],
-    chunks: dict[str, ChunkRecord],
     reranker: Reranker,
     top: int,
 ) -> tuple[list[tuple[str, float]], dict[str, float]]:
     """Rescore the best chunks of the top documents with a cross-encoder."""
     head = {d for d, _ in doc_ranking[:top]}
-    candidates = [
-        cid
-        for cid, _ in sorted(chunk_scores.items(), key=lambda kv: -kv[1])
-        if cid in chunks and chunks[cid].doc_id in head
-    ][: top * 2]
+    best_first = [cid for cid, _ in sorted(chunk_scores.items(), key=lambda kv: -kv[1])]
+    chunks = index.catalog.chunks_by_id([c for c in best_first if _doc_of(c) in head][: top * 2])
+    candidates = [c for c in best_first if c in chunks]
     scores = reranker.score(query, [chunks[c].indexed_text for c in candidates])
     rescored = dict(zip(candidates, scores, strict=True))
     best: dict[str, float] = {}

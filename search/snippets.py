@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from search.lexical import analyze
+from search.lexical import analyze, term_of
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -19,15 +19,34 @@ def highlight(text: str, query_terms: set[str]) -> str:
     """HTML-escape the text and wrap words whose stem is a query term in <mark>."""
     out: list[str] = []
     last = 0
-    words = list(_WORD.finditer(text))
-    stems = analyze([m.group(0) for m in words]) if words else []
-    for match, stem in zip(words, stems, strict=True):
-        out.append(html.escape(text[last : match.start()]))
-        word = html.escape(match.group(0))
-        out.append(f"<mark>{word}</mark>" if stem and stem[0] in query_terms else word)
-        last = match.end()
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        if term_of(word) in query_terms:
+            out.append(html.escape(text[last : match.start()]))
+            out.append(f"<mark>{html.escape(word)}</mark>")
+            last = match.end()
     out.append(html.escape(text[last:]))
     return "".join(out)
+
+
+def _best_window(
+    lengths: list[int], matched: list[set[str]], max_sentences: int, max_chars: int
+) -> tuple[int, int]:
+    """The run of sentences covering most distinct query terms (then most matches)."""
+    best, best_score = (0, 1), -1
+    for start in range(len(lengths)):
+        covered: set[str] = set()
+        hits = length = 0
+        for end in range(start + 1, min(start + max_sentences, len(lengths)) + 1):
+            length += lengths[end - 1]
+            if end - start > 1 and length > max_chars:
+                break
+            covered |= matched[end - 1]
+            hits += len(matched[end - 1])
+            score = len(covered) * 10 + hits
+            if score > best_score:
+                best, best_score = (start, end), score
+    return best
 
 
 def make_snippet(text: str, query: str, max_sentences: int = 3, max_chars: int = 360) -> str:
@@ -36,24 +55,11 @@ def make_snippet(text: str, query: str, max_sentences: int = 3, max_chars: int =
     sentences = split_sentences(text)
     if not sentences:
         return ""
-    sentence_terms = [set(t) for t in analyze(sentences)]
-    best, best_score = (0, 1), -1
-    for start in range(len(sentences)):
-        for size in range(1, max_sentences + 1):
-            end = start + size
-            if end > len(sentences):
-                break
-            length = sum(len(s) for s in sentences[start:end])
-            if size > 1 and length > max_chars:
-                break
-            covered = set().union(*sentence_terms[start:end]) & terms
-            hits = sum(len(sentence_terms[i] & terms) for i in range(start, end))
-            score = len(covered) * 10 + hits
-            if score > best_score:
-                best, best_score = (start, end), score
-    chosen = " ".join(sentences[best[0] : best[1]])
+    matched = [{t for w in _WORD.findall(s) if (t := term_of(w)) in terms} for s in sentences]
+    start, end = _best_window([len(s) for s in sentences], matched, max_sentences, max_chars)
+    chosen = " ".join(sentences[start:end])
     if len(chosen) > max_chars:
         chosen = chosen[:max_chars].rsplit(" ", 1)[0] + " …"
-    prefix = "… " if best[0] > 0 else ""
-    suffix = " …" if best[1] < len(sentences) and not chosen.endswith("…") else ""
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(sentences) and not chosen.endswith("…") else ""
     return prefix + highlight(chosen, terms) + suffix

@@ -119,13 +119,16 @@ class VectorStore:
             )
 
     def query(self, vector: Vectors, filters: Filters, limit: int) -> list[tuple[str, float]]:
-        """Nearest chunks as (chunk id, cosine similarity), best first."""
-        total = self.count()
-        if total == 0 or limit <= 0:
+        """Nearest chunks as (chunk id, cosine similarity), best first.
+
+        Chroma returns fewer than `limit` when the collection is smaller; no count() first:
+        it holds the GIL and waits behind writes, which stalled every search under load.
+        """
+        if limit <= 0:
             return []
         result = self._collection.query(
             query_embeddings=vector.reshape(1, -1),
-            n_results=min(limit, total),
+            n_results=limit,
             where=where_clause(filters),
             include=["distances"],
         )

@@ -49,8 +49,9 @@ def search_documents(
     if not q.strip():
         documents = runtime.index.catalog.documents(filters, sort="-date")
         return SearchOut(query=q, results=[], facets=facet_counts(documents))
-    hits = runtime.search(q, filters, k=max(k, FACET_DEPTH), method=method or
-                          runtime.default_method)
+    # facets count the first FACET_DEPTH documents; passages are read for the first k only
+    hits = runtime.search(q, filters, k=max(k, FACET_DEPTH), passage_hits=k,
+                          method=method or runtime.default_method)
     return SearchOut(
         query=q,
         results=[HitOut.of(h) for h in hits[:k]],

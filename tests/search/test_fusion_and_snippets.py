@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from search.fusion import FusionMode, convex_fusion, fuse, reciprocal_rank_fusion
-from search.lexical import match_expression, phrase_expression, quoted_phrases
+from search.lexical import (
+    analyze,
+    match_expression,
+    phrase_expression,
+    quoted_phrases,
+    term_of,
+)
 from search.snippets import highlight, make_snippet
 
 
@@ -54,3 +62,12 @@ def test_highlight_escapes_everything_but_marks() -> None:
     assert highlight('<b>kids</b> & "carers"', {"kid"}) == (
         "&lt;b&gt;<mark>kids</mark>&lt;/b&gt; &amp; &quot;carers&quot;"
     )
+
+
+def test_cached_word_terms_equal_the_index_analysis() -> None:
+    """Snippets stem word by word; the terms must be the ones the BM25 index holds."""
+    text = ("The Kids' carers ARE running 3 check-ins, e.g. weekly; a 16-year-old's "
+            "re-entry & school-refusal plans were discussed. Café naïve résumé.")
+    words = [t for w in re.findall(r"\w+", text) if (t := term_of(w))]
+    assert words == analyze([text])[0]
+    assert term_of("the") == "" and term_of("a") == "" and term_of("Running") == "run"

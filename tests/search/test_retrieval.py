@@ -72,6 +72,16 @@ def test_filters_apply_inside_retrieval(filled: Pipeline) -> None:
         assert found == ["notes/yj.md"], method
 
 
+def test_passages_are_read_only_for_the_first_hits(filled: Pipeline) -> None:
+    """A deep ranking (for facets) carries documents; passages only where they are shown."""
+    options = SearchOptions(k=20, passage_hits=3, snippet_hits=2)
+    hits = search(filled.index, "calm bedtime routine", Filters(), options)
+    assert len(hits) == 20
+    assert all(h.passages for h in hits[:3]) and not any(h.passages for h in hits[3:])
+    assert all(p.snippet for h in hits[:2] for p in h.passages)
+    assert not any(p.snippet for p in hits[2].passages)
+
+
 def test_both_indexes_survive_a_restart(filled: Pipeline, embedder: Embedder) -> None:
     data = filled.index.data_dir
     filled.index.close()
