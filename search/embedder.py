@@ -102,7 +102,7 @@ class Embedder:
         if self._batcher is None:
             with self._cache_lock:
                 if self._batcher is None:
-                    self._batcher = QueryBatcher(self.encode)
+                    self._batcher = QueryBatcher(self.encode_queries)
         vector = self._batcher.encode(text)
         with self._cache_lock:
             self._query_cache[text] = vector
@@ -113,6 +113,10 @@ class Embedder:
     def clear_query_cache(self) -> None:
         with self._cache_lock:
             self._query_cache.clear()
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        """Embeddings of a (small) batch of queries; backends may run these differently."""
+        return self.encode(texts)
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Unit-normalised embeddings, one row per text."""
