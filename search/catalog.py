@@ -7,6 +7,7 @@ never disagree with the catalog. A document is searchable only once its status i
 from __future__ import annotations
 
 import json
+import queue
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -191,24 +192,51 @@ class Catalog:
         for column, statement in MIGRATIONS.items():
             if column not in columns:
                 self._db.execute(statement)
+        # Reads run on a pool of read-only connections, so searches neither wait for each
+        # other nor for a write (WAL: readers see the last commit); writes keep one connection.
+        self._idle_readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._readers: list[sqlite3.Connection] = []
+        self._local = threading.local()
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            for reader in self._readers:
+                reader.close()
+            self._db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
+            self._local.writing = True
             try:
                 yield self._db
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            finally:
+                self._local.writing = False
             self._db.execute("COMMIT")
 
-    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    def _new_reader(self) -> sqlite3.Connection:
+        reader = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        reader.row_factory = sqlite3.Row
+        reader.execute("PRAGMA query_only=ON")
         with self._lock:
+            self._readers.append(reader)
+        return reader
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        if getattr(self._local, "writing", False):  # inside a transaction: see its own writes
             return list(self._db.execute(sql, params))
+        try:
+            reader = self._idle_readers.get_nowait()
+        except queue.Empty:
+            reader = self._new_reader()
+        try:
+            return list(reader.execute(sql, params))
+        finally:
+            self._idle_readers.put(reader)
 
     # --- meta -------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
