@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer
@@ -32,18 +33,46 @@ def analyze(texts: list[str]) -> list[list[str]]:
     ]
 
 
-@lru_cache(maxsize=200_000)
-def term_of(word: str) -> str:
-    """The index term of one word token, or "" for a stop word or a one-letter word.
+_TERM_CACHE_SIZE = 200_000
+_term_cache: dict[str, str] = {}
 
-    `[term_of(w) for w in re.findall(r"\\w+", text)]`, without the empty strings, equals
-    `analyze([text])[0]` (but for the rare letters whose lower case is two characters);
-    cached, because snippets look up the same words again and again.
-    """
+
+def _analyze_word(word: str) -> str:
     lowered = word.lower()
     if len(lowered) < 2 or lowered in _STOPWORDS:
         return ""
     return str(_stemmer().stemWord(lowered))
+
+
+def _cache() -> dict[str, str]:
+    """The word -> term cache; replaced (not cleared) when full, so readers never race."""
+    global _term_cache
+    if len(_term_cache) > _TERM_CACHE_SIZE:
+        _term_cache = {}
+    return _term_cache
+
+
+def term_of(word: str) -> str:
+    """The index term of one word token, or "" for a stop word or a one-letter word.
+
+    `[term_of(w) for w in re.findall(r"\\w+", text)]`, without the empty strings, equals
+    `analyze([text])[0]` (but for the rare letters whose lower case is two characters).
+    Cached, because snippets look up the same words again and again.
+    """
+    cache = _cache()
+    term = cache.get(word)
+    if term is None:
+        term = cache[word] = _analyze_word(word)
+    return term
+
+
+def terms_of(words: Iterable[str]) -> set[str]:
+    """The distinct terms of word tokens (with "" for stop words), looked up in bulk."""
+    cache = _cache()
+    unique = set(words)
+    for word in unique.difference(cache):
+        cache[word] = _analyze_word(word)
+    return set(map(cache.__getitem__, unique))
 
 
 def index_terms(text: str) -> str:

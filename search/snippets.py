@@ -5,10 +5,11 @@ from __future__ import annotations
 import html
 import re
 
-from search.lexical import analyze, term_of
+from search.lexical import analyze, term_of, terms_of
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_ESCAPED_WORD = re.compile(r"(?<![\w&])(?<!&#)(\w+)", re.UNICODE)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -17,16 +18,13 @@ def split_sentences(text: str) -> list[str]:
 
 def highlight(text: str, query_terms: set[str]) -> str:
     """HTML-escape the text and wrap words whose stem is a query term in <mark>."""
-    out: list[str] = []
-    last = 0
-    for match in _WORD.finditer(text):
-        word = match.group(0)
-        if term_of(word) in query_terms:
-            out.append(html.escape(text[last : match.start()]))
-            out.append(f"<mark>{html.escape(word)}</mark>")
-            last = match.end()
-    out.append(html.escape(text[last:]))
-    return "".join(out)
+    # Escaping leaves word characters alone; skip the names inside entities (&amp; &#x27;).
+    pieces = _ESCAPED_WORD.split(html.escape(text))
+    words = pieces[1::2]
+    marked = {w for w in set(words) if term_of(w) in query_terms}
+    if marked:
+        pieces[1::2] = [f"<mark>{w}</mark>" if w in marked else w for w in words]
+    return "".join(pieces)
 
 
 def _best_window(
@@ -55,7 +53,7 @@ def make_snippet(text: str, query: str, max_sentences: int = 3, max_chars: int =
     sentences = split_sentences(text)
     if not sentences:
         return ""
-    matched = [{t for w in _WORD.findall(s) if (t := term_of(w)) in terms} for s in sentences]
+    matched = [terms_of(_WORD.findall(s)) & terms for s in sentences]
     start, end = _best_window([len(s) for s in sentences], matched, max_sentences, max_chars)
     chosen = " ".join(sentences[start:end])
     if len(chosen) > max_chars:
