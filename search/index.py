@@ -64,11 +64,17 @@ class Index:
     def write(
         self, doc: DocumentRecord, chunks: Sequence[ChunkRecord], vectors: Vectors | None = None
     ) -> DocumentRecord:
-        """Add or replace a document with its chunks in every store."""
+        """Add or replace a document with its chunks in every store.
+
+        Old vectors are deleted only for a document the catalog knows: a new one has none
+        (vectors left by a crash without a catalog row are orphans, which repair removes).
+        """
         if vectors is None:
             vectors = self.embed(chunks)
+        known = self.catalog.find_by_id(doc.id) is not None
         self.catalog.begin_document(doc)
-        self.vectors.delete_document(doc.id)
+        if known:
+            self.vectors.delete_document(doc.id)
         self.vectors.add(doc, chunks, vectors)
         return self.catalog.commit_document(doc.id, chunks)
 
