@@ -1,10 +1,16 @@
 """Load test: concurrent clients mixing searches (90%) and uploads (10%) on `commons serve`.
 
-    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--url http://127.0.0.1:PORT]
+    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--think 0]
+                                   [--url http://127.0.0.1:PORT]
 
 Without --url it starts `commons serve` on a free loopback port over a temporary copy of the
 bundled corpus. Loopback only; bounded in time and in requests. Prints requests/s,
-latency percentiles, errors, and whether every accepted upload is searchable afterwards.
+latency percentiles, errors, whether every accepted upload is searchable afterwards, and the
+CPU the server and this load generator used (both share the machine's cores).
+
+--think 0 (the default) is a saturation test: each client sends its next request as soon as
+the last one answers. --think S makes each client pause a random time (exponential, mean S
+seconds) between requests, as people reading results do.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import httpx
@@ -51,9 +58,13 @@ def vocabulary() -> list[str]:
 WORDS = vocabulary()
 
 
-async def client(http: httpx.AsyncClient, stop: float, rng: random.Random, stats: dict[str, list]
-                 ) -> None:
+async def client(http: httpx.AsyncClient, stop: float, rng: random.Random,
+                 stats: dict[str, list[Any]], think: float) -> None:
     while time.monotonic() < stop and len(stats["search"]) + len(stats["upload"]) < MAX_REQUESTS:
+        if think:
+            await asyncio.sleep(min(rng.expovariate(1 / think), max(0, stop - time.monotonic())))
+            if time.monotonic() >= stop:
+                break
         started = time.perf_counter()
         try:
             if rng.random() < 0.9:
@@ -77,16 +88,25 @@ async def client(http: httpx.AsyncClient, stop: float, rng: random.Random, stats
             stats["errors"].append(str(response.status_code))
 
 
-async def run(url: str, clients: int, seconds: float, seed: int) -> dict[str, list]:
+async def run(url: str, clients: int, seconds: float, seed: int, think: float,
+              server_pid: int | None) -> dict[str, list[Any]]:
+    """The load phase, then the check that every accepted upload is searchable."""
     host = urlparse(url).hostname or ""
     if not (host == "localhost" or host.startswith("127.") or host == "::1"):
         raise SystemExit("load tests target loopback addresses only")
-    stats: dict[str, list] = {"search": [], "upload": [], "errors": [], "accepted": []}
+    stats: dict[str, list[Any]] = {"search": [], "upload": [], "errors": [], "accepted": []}
     limits = httpx.Limits(max_connections=clients)
     async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as http:
-        stop = time.monotonic() + seconds
-        await asyncio.gather(*(client(http, stop, random.Random(seed + i), stats)
+        started, own_cpu = time.monotonic(), time.process_time()
+        server_cpu = cpu_seconds(server_pid) if server_pid else 0.0
+        stop = started + seconds
+        await asyncio.gather(*(client(http, stop, random.Random(seed + i), stats, think)
                                for i in range(clients)))
+        elapsed = time.monotonic() - started
+        stats["cores"] = [
+            (cpu_seconds(server_pid) - server_cpu) / elapsed if server_pid else None,
+            (time.process_time() - own_cpu) / elapsed,
+        ]
         lost = 0
         for marker in stats["accepted"]:
             found = await http.get("/api/search", params={"q": marker, "method": "bm25"})
@@ -119,25 +139,35 @@ def start_server() -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("commons serve did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean pause between a client's requests, seconds (0: none)")
     parser.add_argument("--url")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     process, url = (None, args.url) if args.url else start_server()
     try:
         started = time.monotonic()
-        stats = asyncio.run(run(url, args.clients, args.seconds, args.seed))
+        stats = asyncio.run(run(url, args.clients, args.seconds, args.seed, args.think,
+                                process.pid if process else None))
         elapsed = time.monotonic() - started
     finally:
         if process:
             process.terminate()
             process.wait(timeout=30)
     total = len(stats["search"]) + len(stats["upload"])
-    print(f"{args.clients} clients, {args.seconds:.0f} s: {total} requests, "
-          f"{total / args.seconds:.1f} requests/s (wall {elapsed:.0f} s incl. verification)")
+    print(f"{args.clients} clients, {args.seconds:.0f} s, think {args.think:g} s: {total} "
+          f"requests, {total / args.seconds:.1f} requests/s "
+          f"(wall {elapsed:.0f} s incl. verification)")
     for kind in ("search", "upload"):
         values = stats[kind]
         if values:
@@ -146,6 +176,11 @@ def main() -> None:
     print(f"errors: {len(stats['errors'])} {sorted(set(stats['errors']))}")
     print(f"uploads accepted: {len(stats['accepted'])}; lost (not searchable after): "
           f"{stats['lost'][0]}")
+    server, generator = stats["cores"]
+    usage = f"load generator {generator:.2f}"
+    if server is not None:
+        usage = f"server {server:.2f}, " + usage
+    print(f"CPU used during the load, in cores (of {os.cpu_count()}): {usage}")
 
 
 if __name__ == "__main__":
