@@ -196,10 +196,11 @@ class Catalog:
         # other nor for a write (WAL: readers see the last commit); writes keep one connection.
         self._idle_readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()  # not the write lock: a reader never waits for it
         self._local = threading.local()
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._readers_lock:
             for reader in self._readers:
                 reader.close()
             self._db.close()
@@ -222,7 +223,7 @@ class Catalog:
         reader = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         reader.row_factory = sqlite3.Row
         reader.execute("PRAGMA query_only=ON")
-        with self._lock:
+        with self._readers_lock:
             self._readers.append(reader)
         return reader
 
