@@ -74,7 +74,8 @@ def search_page(runtime: Runtime, caller: Caller, form: SearchForm) -> SearchPag
     if form.q:
         readings = [] if form.kind is Kind.READING else [
             HitOut.of(h) for h in
-            runtime.search(form.q, Filters(kind=Kind.READING), k=READINGS, snippets=False)
+            runtime.search(form.q, Filters(kind=Kind.READING, viewer=caller.viewer), k=READINGS,
+                           snippets=False)
         ]
         return SearchPage(form, found.facets, results=found.results, readings=readings)
     return SearchPage(
@@ -105,6 +106,7 @@ def browse_page(runtime: Runtime, caller: Caller, form: BrowseForm) -> BrowsePag
     )
     tags = (form.tag,) if form.tag else ()
     catalog = runtime.index.catalog
+    viewer = caller.viewer  # counts too reveal only what the visitor may see
 
     def counts(facet: str, filters: Filters) -> dict[str, int]:
         """Counts for one facet under the other facets' choices (so every option shows)."""
@@ -112,9 +114,9 @@ def browse_page(runtime: Runtime, caller: Caller, form: BrowseForm) -> BrowsePag
 
     return BrowsePage(
         form, listing,
-        kinds=counts("kind", Filters(community=form.community, tags=tags)),
-        communities=counts("community", Filters(kind=form.kind, tags=tags)),
-        tags=counts("tags", Filters(kind=form.kind, community=form.community)),
+        kinds=counts("kind", Filters(viewer=viewer, community=form.community, tags=tags)),
+        communities=counts("community", Filters(viewer=viewer, kind=form.kind, tags=tags)),
+        tags=counts("tags", Filters(viewer=viewer, kind=form.kind, community=form.community)),
     )
 
 

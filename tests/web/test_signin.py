@@ -61,3 +61,21 @@ def test_removing_a_user_ends_their_session(hub: TestClient) -> None:
     assert "Osprey circle" in hub.get("/?q=bail+support+for+teenagers").text
     catalog.remove_user("gone-soon")
     assert "Osprey circle" not in hub.get("/?q=bail+support+for+teenagers").text
+
+
+def test_the_readings_panel_shows_only_readings_the_visitor_may_see(hub: TestClient) -> None:
+    reading = b"# Heron bail reading\n\nA reading on bail support for teenagers in custody.\n"
+    created = hub.post("/api/documents", files={"file": ("heron.md", reading)},
+                       data={"kind": "reading", "community": "Youth Justice",
+                             "visibility": "community"}, headers=AUTH)
+    assert created.status_code == 201
+    page = hub.get("/?q=bail+support+for+teenagers").text  # anonymous
+    assert "Heron bail reading" not in page
+    hub.post("/login", data={"token": TOKEN})  # an admin sees it
+    assert "Heron bail reading" in hub.get("/?q=bail+support+for+teenagers").text
+
+
+def test_browse_counts_only_what_the_visitor_may_see(hub: TestClient) -> None:
+    assert "Youth Justice" not in hub.get("/browse").text  # its one note is community-only
+    hub.post("/login", data={"token": TOKEN})
+    assert "Youth Justice" in hub.get("/browse").text
