@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -38,6 +39,11 @@ class Settings(BaseSettings):
     lexical_weight: float = 1.0
     dense_weight: float = 1.0
     max_upload_mb: int = Field(50, ge=1, description="Largest upload accepted, in MB.")
+    search_threads: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1,
+        description="Searches computed at once; the rest wait their turn. Most of a search "
+        "holds Python's GIL, so more at once only adds contention (bench/load.py).",
+    )
     sync_chunks: int = Field(
         120, description="Uploads with more chunks than this are indexed as a job (202)."
     )
