@@ -1,6 +1,6 @@
 """Load test: concurrent clients mixing searches (90%) and uploads (10%) on `commons serve`.
 
-    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--think 0]
+    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--think 0] [--uploads 0.1]
                                    [--url http://127.0.0.1:PORT]
 
 Without --url it starts `commons serve` on a free loopback port over a temporary copy of the
@@ -59,7 +59,7 @@ WORDS = vocabulary()
 
 
 async def client(http: httpx.AsyncClient, stop: float, rng: random.Random,
-                 stats: dict[str, list[Any]], think: float) -> None:
+                 stats: dict[str, list[Any]], think: float, uploads: float) -> None:
     while time.monotonic() < stop and len(stats["search"]) + len(stats["upload"]) < MAX_REQUESTS:
         if think:
             await asyncio.sleep(min(rng.expovariate(1 / think), max(0, stop - time.monotonic())))
@@ -67,7 +67,7 @@ async def client(http: httpx.AsyncClient, stop: float, rng: random.Random,
                 break
         started = time.perf_counter()
         try:
-            if rng.random() < 0.9:
+            if rng.random() >= uploads:
                 query = f"{rng.choice(QUERIES)} {rng.choice(WORDS)}"
                 response = await http.get("/api/search", params={"q": query})
                 kind = "search"
@@ -89,7 +89,7 @@ async def client(http: httpx.AsyncClient, stop: float, rng: random.Random,
 
 
 async def run(url: str, clients: int, seconds: float, seed: int, think: float,
-              server_pid: int | None) -> dict[str, list[Any]]:
+              uploads: float, server_pid: int | None) -> dict[str, list[Any]]:
     """The load phase, then the check that every accepted upload is searchable."""
     host = urlparse(url).hostname or ""
     if not (host == "localhost" or host.startswith("127.") or host == "::1"):
@@ -100,7 +100,7 @@ async def run(url: str, clients: int, seconds: float, seed: int, think: float,
         started, own_cpu = time.monotonic(), time.process_time()
         server_cpu = cpu_seconds(server_pid) if server_pid else 0.0
         stop = started + seconds
-        await asyncio.gather(*(client(http, stop, random.Random(seed + i), stats, think)
+        await asyncio.gather(*(client(http, stop, random.Random(seed + i), stats, think, uploads)
                                for i in range(clients)))
         elapsed = time.monotonic() - started
         stats["cores"] = [
@@ -151,6 +151,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean pause between a client's requests, seconds (0: none)")
+    parser.add_argument("--uploads", type=float, default=0.1,
+                        help="share of requests that are uploads (0 to 1)")
     parser.add_argument("--url")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -158,14 +160,15 @@ def main() -> None:
     try:
         started = time.monotonic()
         stats = asyncio.run(run(url, args.clients, args.seconds, args.seed, args.think,
-                                process.pid if process else None))
+                                args.uploads, process.pid if process else None))
         elapsed = time.monotonic() - started
     finally:
         if process:
             process.terminate()
             process.wait(timeout=30)
     total = len(stats["search"]) + len(stats["upload"])
-    print(f"{args.clients} clients, {args.seconds:.0f} s, think {args.think:g} s: {total} "
+    print(f"{args.clients} clients, {args.seconds:.0f} s, think {args.think:g} s, "
+          f"uploads {args.uploads:.0%}: {total} "
           f"requests, {total / args.seconds:.1f} requests/s "
           f"(wall {elapsed:.0f} s incl. verification)")
     for kind in ("search", "upload"):
