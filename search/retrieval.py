@@ -13,7 +13,7 @@ from search.fusion import FusionMode, Ranking, fuse
 from search.index import Index
 from search.lexical import match_expression, phrase_expression
 from search.models import ChunkRecord, Filters, Hit, Method, Passage
-from search.snippets import make_snippet
+from search.snippets import query_terms, snippet_for
 
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="retrieve")
 
@@ -127,6 +127,7 @@ def _hits(
 
     Chunk texts are read only for the passages shown, so a deep ranking (for facets) is cheap.
     """
+    terms = query_terms(query)
     hits: list[Hit] = []
     start = 0
     while len(hits) < options.k and start < len(doc_ranking):
@@ -135,30 +136,24 @@ def _hits(
         start += len(window)
         found = index.catalog.documents(Filters(doc_ids=tuple(d for d, _ in window)))
         documents = {d.id: d for d in found}
+        scores = dict(window)
         shown = [d for d, _ in window if d in documents][: options.k - len(hits)]
-        with_passages = shown[: max(0, options.passage_hits - len(hits))]
-        wanted = [
-            cid for d in with_passages for cid, _ in by_doc.get(d, [])[: options.passages_per_hit]
-        ]
-        chunks = index.catalog.chunks_by_id(wanted) if wanted else {}
-        for doc_id, score in window:
-            doc = documents.get(doc_id)
-            if doc is None or len(hits) == options.k:
-                continue
-            own = (
-                by_doc.get(doc_id, [])[: options.passages_per_hit]
-                if doc_id in with_passages
-                else []
-            )
+        own = {
+            d: by_doc.get(d, [])[: options.passages_per_hit]
+            for d in shown[: max(0, options.passage_hits - len(hits))]
+        }
+        chunks = index.catalog.chunks_by_id([cid for ids in own.values() for cid, _ in ids])
+        for doc_id in shown:
             with_snippets = options.snippets and len(hits) < options.snippet_hits
-            hits.append(Hit(doc, score, _passages(own, chunks, query, with_snippets)))
+            passages = _passages(own.get(doc_id, []), chunks, terms, with_snippets)
+            hits.append(Hit(documents[doc_id], scores[doc_id], passages))
     return hits
 
 
 def _passages(
     own: list[tuple[str, float]],
     chunks: dict[str, ChunkRecord],
-    query: str,
+    terms: set[str],
     with_snippets: bool,
 ) -> tuple[Passage, ...]:
     passages = []
@@ -174,7 +169,7 @@ def _passages(
                 heading_path=chunk.heading_path,
                 page_start=chunk.page_start,
                 page_end=chunk.page_end,
-                snippet=make_snippet(chunk.text, query) if with_snippets else "",
+                snippet=snippet_for(chunk.text, terms) if with_snippets else "",
             )
         )
     return tuple(passages)

@@ -47,9 +47,18 @@ def _best_window(
     return best
 
 
+def query_terms(query: str) -> set[str]:
+    """The index terms of a query, as snippets match them."""
+    return set(analyze([query])[0])
+
+
 def make_snippet(text: str, query: str, max_sentences: int = 3, max_chars: int = 360) -> str:
     """Pick the window of up to `max_sentences` sentences with most query terms; escape it."""
-    terms = set(analyze([query])[0])
+    return snippet_for(text, query_terms(query), max_sentences, max_chars)
+
+
+def snippet_for(text: str, terms: set[str], max_sentences: int = 3, max_chars: int = 360) -> str:
+    """`make_snippet` for query terms analysed once (a search makes up to 30 snippets)."""
     sentences = split_sentences(text)
     if not sentences:
         return ""
