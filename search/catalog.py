@@ -249,8 +249,11 @@ class Catalog:
             db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
     # --- documents --------------------------------------------------------------------
-    def begin_document(self, doc: DocumentRecord) -> DocumentRecord:
-        """Record a document as PENDING (not searchable) before its indexes are written."""
+    def begin_document(self, doc: DocumentRecord) -> DocumentRecord | None:
+        """Record a document as PENDING (not searchable) before its indexes are written.
+
+        Returns the record it replaces, or None for a new document.
+        """
         now = _now()
         existing = self.find_by_id(doc.id)
         added = existing.added_at if existing else now
@@ -282,7 +285,7 @@ class Catalog:
                     now,
                 ),
             )
-        return self.get(doc.id)
+        return existing
 
     def commit_document(self, doc_id: str, chunks: Sequence[ChunkRecord]) -> DocumentRecord:
         """Write chunks and their lexical entries and mark the document READY, atomically."""

@@ -71,9 +71,7 @@ class Index:
         """
         if vectors is None:
             vectors = self.embed(chunks)
-        known = self.catalog.find_by_id(doc.id) is not None
-        self.catalog.begin_document(doc)
-        if known:
+        if self.catalog.begin_document(doc) is not None:
             self.vectors.delete_document(doc.id)
         self.vectors.add(doc, chunks, vectors)
         return self.catalog.commit_document(doc.id, chunks)
