@@ -185,16 +185,32 @@ class Pipeline:
         return Prepared(item, doc, chunks, previous, doc.warnings)
 
     def write(self, batch: list[Prepared]) -> list[IngestResult]:
-        """Embed the prepared documents in one batch and index each."""
+        """Embed the prepared documents in one batch and index them together.
+
+        Documents written together share the vector store's write. If that fails, each is
+        written alone, so one bad document does not fail the others.
+        """
         all_chunks = [c for p in batch for c in p.chunks]
         vectors = self.index.embed(all_chunks)
-        results = []
+        parts = []
         start = 0
         for prepared in batch:
             end = start + len(prepared.chunks)
-            part = vectors[start:end]
+            parts.append(np.ascontiguousarray(vectors[start:end]))
             start = end
-            results.append(self._write_one(prepared, np.ascontiguousarray(part)))
+        results: list[IngestResult] = []
+        for group in _distinct_runs(list(zip(batch, parts, strict=True))):
+            if len(group) > 1:
+                try:
+                    written = self.index.write_many([(p.doc, p.chunks, v) for p, v in group])
+                except Exception:
+                    log.exception("writing %d documents together failed; writing each alone",
+                                  len(group))
+                else:
+                    results.extend(self._written(p, doc) for (p, _), doc in
+                                   zip(group, written, strict=True))
+                    continue
+            results.extend(self._write_one(p, v) for p, v in group)
         return results
 
     def _write_one(self, prepared: Prepared, vectors: np.ndarray) -> IngestResult:
@@ -207,6 +223,10 @@ class Pipeline:
             return IngestResult(
                 doc.source, Outcome.FAILED, reason=f"indexing failed: {exc}", error=exc
             )
+        return self._written(prepared, written)
+
+    def _written(self, prepared: Prepared, written: DocumentRecord) -> IngestResult:
+        doc = prepared.doc
         outcome = Outcome.UPDATED if prepared.previous is not None else Outcome.ADDED
         if prepared.previous is not None and prepared.previous.content_hash != doc.content_hash:
             self._drop_original_if_unused(prepared.previous.content_hash)
@@ -267,3 +287,18 @@ class Pipeline:
         """Rebuild every document from its stored original (for a new model or chunking)."""
         docs = self.index.catalog.all_documents()
         return self.ingest([self.item_for(d) for d in docs], progress=progress, force=True)
+
+
+def _distinct_runs(
+    entries: list[tuple[Prepared, np.ndarray]],
+) -> list[list[tuple[Prepared, np.ndarray]]]:
+    """Consecutive runs in which no document comes twice (a later version waits its turn)."""
+    runs: list[list[tuple[Prepared, np.ndarray]]] = [[]]
+    seen: set[str] = set()
+    for entry in entries:
+        if entry[0].doc.id in seen:
+            runs.append([])
+            seen = set()
+        runs[-1].append(entry)
+        seen.add(entry[0].doc.id)
+    return [run for run in runs if run]

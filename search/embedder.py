@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from search.query_batcher import QueryBatcher
-from search.query_batcher import Vectors as Vectors
+import numpy.typing as npt
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 QUERY_CACHE_SIZE = 2048
+
+Vectors = npt.NDArray[np.float32]
 
 
 
@@ -52,7 +52,6 @@ class Embedder:
             )
         self.name = model_name_for(self.path)
         self.batch_size = batch_size
-        self._batcher: QueryBatcher | None = None
         self._query_cache: dict[str, Vectors] = {}
         self._cache_lock = threading.Lock()
         self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
@@ -94,21 +93,25 @@ class Embedder:
         return [len(ids) for ids in encoded]
 
     def encode_query(self, text: str) -> Vectors:
-        """One query's vector; concurrent callers are batched, repeated queries cached."""
-        with self._cache_lock:
-            cached = self._query_cache.get(text)
-        if cached is not None:
-            return cached
-        if self._batcher is None:
-            with self._cache_lock:
-                if self._batcher is None:
-                    self._batcher = QueryBatcher(self.encode_queries)
-        vector = self._batcher.encode(text)
-        with self._cache_lock:
-            self._query_cache[text] = vector
-            if len(self._query_cache) > QUERY_CACHE_SIZE:
-                self._query_cache.pop(next(iter(self._query_cache)))
+        """One query's vector (cached)."""
+        vector: Vectors = self.query_vectors([text])[0]
         return vector
+
+    def query_vectors(self, texts: Sequence[str]) -> Vectors:
+        """Queries' vectors: repeated queries from a cache, the others in one model call."""
+        with self._cache_lock:
+            known = {t: v for t in set(texts) if (v := self._query_cache.get(t)) is not None}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            fresh = dict(zip(missing, self.encode_queries(missing), strict=True))
+            with self._cache_lock:
+                self._query_cache.update(fresh)
+                while len(self._query_cache) > QUERY_CACHE_SIZE:
+                    self._query_cache.pop(next(iter(self._query_cache)))
+            known.update(fresh)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([known[t] for t in texts])
 
     def clear_query_cache(self) -> None:
         with self._cache_lock:

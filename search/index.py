@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from search.catalog import Catalog
+from search.dense import DenseRetriever
 from search.embedder import Embedder, Vectors
 from search.errors import ModelMismatchError
 from search.models import ChunkRecord, DocumentRecord
@@ -30,6 +31,7 @@ class Index:
         self.embedder = embedder
         self.catalog = Catalog(data_dir / "commons.db")
         self.vectors = VectorStore(data_dir / "chroma", chroma_url, collection)
+        self.dense = DenseRetriever(embedder, self.vectors)
         self._check_model(adopt_model)
         self._migrate_vector_metadata()
 
@@ -56,6 +58,7 @@ class Index:
             self.catalog.set_meta("dimension", str(self.embedder.dimension))
 
     def close(self) -> None:
+        self.dense.close()
         self.catalog.close()
 
     def embed(self, chunks: Sequence[ChunkRecord]) -> Vectors:
@@ -64,17 +67,28 @@ class Index:
     def write(
         self, doc: DocumentRecord, chunks: Sequence[ChunkRecord], vectors: Vectors | None = None
     ) -> DocumentRecord:
-        """Add or replace a document with its chunks in every store.
-
-        Old vectors are deleted only for a document the catalog knows: a new one has none
-        (vectors left by a crash without a catalog row are orphans, which repair removes).
-        """
+        """Add or replace a document with its chunks in every store."""
         if vectors is None:
             vectors = self.embed(chunks)
-        if self.catalog.begin_document(doc) is not None:
-            self.vectors.delete_document(doc.id)
-        self.vectors.add(doc, chunks, vectors)
-        return self.catalog.commit_document(doc.id, chunks)
+        return self.write_many([(doc, chunks, vectors)])[0]
+
+    def write_many(
+        self, entries: Sequence[tuple[DocumentRecord, Sequence[ChunkRecord], Vectors]]
+    ) -> list[DocumentRecord]:
+        """Add or replace documents (each id once) in every store, with one vector write.
+
+        Each document keeps the recoverable order: PENDING row, vectors, then READY with its
+        chunks. Old vectors are deleted only for a document the catalog knows: a new one has
+        none (vectors left by a crash without a catalog row are orphans, which repair removes).
+        """
+        ids = [doc.id for doc, _, _ in entries]
+        if len(set(ids)) != len(ids):
+            raise ValueError("write_many writes each document once")
+        for doc, _, _ in entries:
+            if self.catalog.begin_document(doc) is not None:
+                self.vectors.delete_document(doc.id)
+        self.vectors.add_many(entries)
+        return [self.catalog.commit_document(doc.id, chunks) for doc, chunks, _ in entries]
 
     def delete(self, doc_id: str) -> None:
         """Remove a document: catalog and lexical entries first, so it stops being found."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -14,8 +13,6 @@ from search.index import Index
 from search.lexical import match_expression, phrase_expression
 from search.models import ChunkRecord, Filters, Hit, Method, Passage
 from search.snippets import query_terms, snippet_for
-
-_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="retrieve")
 
 
 class Reranker(Protocol):
@@ -57,11 +54,6 @@ def lexical_candidates(index: Index, query: str, filters: Filters, limit: int) -
     return index.catalog.lexical_search(expression, filters, limit)
 
 
-def dense_candidates(index: Index, query: str, filters: Filters, limit: int) -> Ranking:
-    vector = index.embedder.encode_query(query)
-    return index.vectors.query(vector, filters, limit)
-
-
 def _doc_of(chunk_id: str) -> str:
     return chunk_id.rsplit(":", 1)[0]
 
@@ -90,8 +82,8 @@ def search(
     limit = max(options.candidates, 3 * options.k)
     lexical = options.method in (Method.BM25, Method.HYBRID, Method.RERANK)
     dense = options.method in (Method.DENSE, Method.HYBRID, Method.RERANK)
-    # Both retrievers release the GIL (SQLite, ONNX/torch, Chroma): run the dense one alongside.
-    pending = _POOL.submit(dense_candidates, index, query, filters, limit) if dense else None
+    # The dense retriever works on its own thread (batching concurrent searches) meanwhile.
+    pending = index.dense.submit(query, filters, limit) if dense else None
     rankings: list[Ranking] = []
     if lexical:
         rankings.append(lexical_candidates(index, query, filters, limit))

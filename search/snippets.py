@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from search.lexical import analyze, term_of, terms_of
 
@@ -16,7 +17,19 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 
 
-def highlight(text: str, query_terms: set[str]) -> str:
+@lru_cache(maxsize=4096)
+def _analysed(text: str) -> tuple[tuple[str, ...], tuple[frozenset[str], ...], frozenset[str]]:
+    """A passage's sentences, the index terms of each, and all its terms.
+
+    Cached by text: the same passages answer search after search, and analysing their every
+    word was most of the time a search spent building snippets.
+    """
+    sentences = tuple(split_sentences(text))
+    terms = tuple(frozenset(terms_of(_WORD.findall(s))) for s in sentences)
+    return sentences, terms, frozenset().union(*terms)
+
+
+def highlight(text: str, query_terms: set[str] | frozenset[str]) -> str:
     """HTML-escape the text and wrap words whose stem is a query term in <mark>."""
     # Escaping leaves word characters alone; skip the names inside entities (&amp; &#x27;).
     pieces = _ESCAPED_WORD.split(html.escape(text))
@@ -28,7 +41,7 @@ def highlight(text: str, query_terms: set[str]) -> str:
 
 
 def _best_window(
-    lengths: list[int], matched: list[set[str]], max_sentences: int, max_chars: int
+    lengths: list[int], matched: list[frozenset[str]], max_sentences: int, max_chars: int
 ) -> tuple[int, int]:
     """The run of sentences covering most distinct query terms (then most matches)."""
     best, best_score = (0, 1), -1
@@ -59,10 +72,17 @@ def make_snippet(text: str, query: str, max_sentences: int = 3, max_chars: int =
 
 def snippet_for(text: str, terms: set[str], max_sentences: int = 3, max_chars: int = 360) -> str:
     """`make_snippet` for query terms analysed once (a search makes up to 30 snippets)."""
-    sentences = split_sentences(text)
+    # A snippet depends only on which query terms the passage has: queries that differ
+    # elsewhere (most do) share it.
+    return _snippet(text, _analysed(text)[2] & terms, max_sentences, max_chars)
+
+
+@lru_cache(maxsize=8192)
+def _snippet(text: str, terms: frozenset[str], max_sentences: int, max_chars: int) -> str:
+    sentences, sentence_terms, _ = _analysed(text)
     if not sentences:
         return ""
-    matched = [terms_of(_WORD.findall(s)) & terms for s in sentences]
+    matched = [found & terms for found in sentence_terms]
     start, end = _best_window([len(s) for s in sentences], matched, max_sentences, max_chars)
     chosen = " ".join(sentences[start:end])
     if len(chosen) > max_chars:

@@ -6,10 +6,12 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from starlette.responses import Response
 
 from search.facets import facet_counts
 from search.models import Filters, Kind, Method
 from service.deps import Caller, ReaderDep, RuntimeDep
+from service.runtime import Runtime
 from service.schemas import HitOut, SearchOut
 
 router = APIRouter(tags=["search"])
@@ -31,7 +33,7 @@ def filters_from(
 
 
 @router.get("/search", response_model=SearchOut)
-def search_documents(
+async def search_documents(
     runtime: RuntimeDep,
     caller: ReaderDep,
     q: Annotated[str, Query(max_length=1000, description="Plain-language query.")] = "",
@@ -43,8 +45,23 @@ def search_documents(
     k: Annotated[int, Query(ge=1, le=50)] = 10,
     method: Annotated[Method | None, Query(description="Default: rerank if a reranker is "
                                              "configured, else hybrid.")] = None,
-) -> SearchOut:
+) -> Response:
     """Documents answering the query, best first, each with up to three passages."""
+
+    def answer_json() -> str:
+        # made on a search thread, and already a SearchOut: no second validation
+        found = answer(runtime, caller, q, kind, community, tag, date_from, date_to, k, method)
+        return found.model_dump_json()
+
+    return Response(await runtime.on_search_thread(answer_json), media_type="application/json")
+
+
+def answer(
+    runtime: Runtime, caller: Caller, q: str, kind: Kind | None, community: str | None,
+    tag: list[str] | None, date_from: date | None, date_to: date | None, k: int,
+    method: Method | None,
+) -> SearchOut:
+    """The search's answer (for the API and the web page)."""
     filters = filters_from(caller, kind, community, tag, date_from, date_to)
     if not q.strip():
         documents = runtime.index.catalog.documents(filters, sort="-date")

@@ -13,7 +13,7 @@ from search.models import Filters, Kind
 from service.deps import Caller, Role
 from service.jobs import JobQueue
 from service.routes.documents import get_document, list_documents, related_documents
-from service.routes.search import search_documents
+from service.routes.search import answer
 from service.routes.system import get_job
 from service.runtime import Runtime
 from service.schemas import DocumentDetail, DocumentList, DocumentOut, Facets, HitOut, JobOut
@@ -66,7 +66,7 @@ def _documents(runtime: Runtime, caller: Caller, kind: Kind | None = None, sort:
 
 
 def search_page(runtime: Runtime, caller: Caller, form: SearchForm) -> SearchPage:
-    found = search_documents(
+    found = answer(
         runtime, caller, q=form.q, kind=form.kind, community=form.community,
         tag=list(form.tags), date_from=form.date_from, date_to=form.date_to, k=RESULTS,
         method=None,

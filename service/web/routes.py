@@ -20,15 +20,17 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def search_view(
+async def search_view(
     request: Request, runtime: RuntimeDep, caller: ReaderDep, q: str = "", kind: str = "",
     community: str = "", tag: Annotated[list[str] | None, Query()] = None,
     date_from: str = "", date_to: str = "",
 ) -> Response:
     """Search; with no query, recent session notes and featured practices."""
     form = SearchForm.parse(q, kind, community, tag or [], date_from, date_to)
-    page = pages.search_page(runtime, caller, form)
-    return render(request, "search.html", section="search", page=page)
+    return await runtime.on_search_thread(
+        lambda: render(request, "search.html", section="search",
+                       page=pages.search_page(runtime, caller, form))
+    )
 
 
 @router.get("/browse")

@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from ingest.errors import IngestError
 from search.models import Kind
-from service.deps import get_caller, require_writer
+from service.deps import identify, writer
 from service.errors import status_for
 from service.jobs import JobQueue
 from service.routes.documents import upload_document
@@ -53,7 +53,7 @@ def upload_from_form(
     credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=token) if token \
         else None
     try:
-        caller = require_writer(get_caller(runtime, credentials, session))
+        caller = writer(identify(runtime, credentials, session))
         response = upload_document(
             runtime, jobs, caller, file, title=fields.title or None, kind=fields.kind,
             community=fields.community or None, tags=fields.tags or None, date=day,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from functools import partial
 from pathlib import Path
 
 from search.embedder import Embedder
@@ -11,21 +13,31 @@ from service.runtime import open_runtime
 from service.settings import Settings
 
 
-def test_searches_beyond_the_slots_wait_their_turn(tmp_path: Path, embedder: Embedder) -> None:
+def test_searches_beyond_the_threads_wait_their_turn_in_order(
+    tmp_path: Path, embedder: Embedder
+) -> None:
     runtime = open_runtime(Settings(data_dir=tmp_path / "data", search_threads=1),
                            embedder=embedder)
     try:
-        finished = threading.Event()
+        release = threading.Event()
+        finished: list[int] = []
 
-        def search() -> None:
+        def search(n: int) -> int:
             runtime.search("calm corner", Filters())
-            finished.set()
+            finished.append(n)
+            return n
 
-        with runtime.search_slots:  # the one slot is taken
-            waiting = threading.Thread(target=search)
-            waiting.start()
-            assert not finished.wait(1.0)
-        assert finished.wait(60)  # the slot freed: the search ran
-        waiting.join()
+        async def scenario() -> list[int]:
+            blocker = asyncio.ensure_future(runtime.on_search_thread(lambda: release.wait(60)))
+            waiting = [asyncio.ensure_future(runtime.on_search_thread(partial(search, n)))
+                       for n in range(5)]
+            await asyncio.sleep(1.0)
+            assert finished == []  # the one search thread is taken
+            release.set()
+            await blocker
+            return list(await asyncio.gather(*waiting))
+
+        assert asyncio.run(scenario()) == list(range(5))
+        assert finished == list(range(5))  # first come, first served
     finally:
         runtime.close()

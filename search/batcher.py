@@ -1,0 +1,87 @@
+"""Micro-batching: callers on many threads share one call made on a worker thread.
+
+On a small CPU, fifty searches that each run the model (and each query the vector store)
+alone spend most of their time waiting for each other; one call over every waiting request
+costs little more than one.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from typing import Generic, TypeVar
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+
+class MicroBatcher(Generic[In, Out]):
+    """Calls `process` on one worker thread with every request waiting (up to `max_batch`).
+
+    `process` returns one result per request, in order; a result that is an exception is
+    raised to that request's caller only. If `process` itself raises, every caller of the
+    batch gets the error.
+    """
+
+    def __init__(
+        self, process: Callable[[list[In]], Sequence[Out | BaseException]],
+        max_batch: int = 64, name: str = "batcher",
+    ) -> None:
+        self._process = process
+        self._max_batch = max_batch
+        self._name = name
+        self._queue: queue.SimpleQueue[tuple[In, Future[Out]] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, request: In) -> Future[Out]:
+        """The request's future result; the worker starts on the first request."""
+        future: Future[Out] = Future()
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
+            self._queue.put((request, future))
+        return future
+
+    def __call__(self, request: In) -> Out:
+        return self.submit(request).result()
+
+    def close(self) -> None:
+        """Stop the worker once the requests already queued are done."""
+        with self._lock:
+            if self._thread is not None:
+                self._queue.put(None)  # the worker's signal to stop
+                self._thread.join()
+                self._thread = None
+
+    def _run(self) -> None:
+        while True:
+            batch: list[tuple[In, Future[Out]]] = []
+            item = self._queue.get()
+            while item is not None:
+                batch.append(item)
+                if len(batch) == self._max_batch:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if batch:
+                self._answer(batch)
+            if item is None:
+                return
+
+    def _answer(self, batch: list[tuple[In, Future[Out]]]) -> None:
+        try:
+            results = self._process([request for request, _ in batch])
+        except Exception as exc:
+            for _, future in batch:
+                future.set_exception(exc)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
