@@ -25,7 +25,7 @@ class DenseRetriever:
         self._embedder = embedder
         self._vectors = vectors
         self._batcher: MicroBatcher[Request, Ranking] = MicroBatcher(
-            self._retrieve, name="dense-retrieval"
+            self._retrieve, name="dense-retrieval", workers=2
         )
 
     def submit(self, query: str, filters: Filters, limit: int) -> Future[Ranking]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -122,3 +123,33 @@ def test_batched_dense_search_equals_searching_one_at_a_time(
         batched = future.result(60)
         assert [cid for cid, _ in batched] == [cid for cid, _ in alone]
         assert np.allclose([s for _, s in batched], [s for _, s in alone], atol=1e-5)
+
+
+def test_several_workers_process_batches_at_the_same_time() -> None:
+    both_inside = threading.Barrier(2, timeout=20)
+
+    def process(numbers: list[int]) -> list[int]:
+        both_inside.wait()  # returns only when the other worker is inside too
+        return numbers
+
+    batcher: MicroBatcher[int, int] = MicroBatcher(process, max_batch=1, workers=2)
+    futures = [batcher.submit(n) for n in range(2)]
+    assert [f.result(30) for f in futures] == [0, 1]
+    batcher.close()
+
+
+def test_a_lingering_batch_waits_for_requests_arriving_soon() -> None:
+    sizes: list[int] = []
+
+    def process(numbers: list[int]) -> list[int]:
+        sizes.append(len(numbers))
+        return numbers
+
+    batcher: MicroBatcher[int, int] = MicroBatcher(process, linger=lambda: 5.0, max_batch=2)
+    first = batcher.submit(1)
+    time.sleep(0.3)
+    assert not first.done()  # still waiting for company
+    second = batcher.submit(2)
+    assert (first.result(10), second.result(10)) == (1, 2)
+    assert sizes == [2]
+    batcher.close()
