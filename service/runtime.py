@@ -50,13 +50,16 @@ class Runtime:
     reranker: Reranker | None = None
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     search_threads: ThreadPoolExecutor = field(init=False)
+    searches: int = 0  # in flight: computing or waiting for a search thread
     writer: MicroBatcher[Prepared, IngestResult] = field(init=False)
 
     def __post_init__(self) -> None:
         self.search_threads = ThreadPoolExecutor(
             self.settings.search_threads, thread_name_prefix="search"
         )
-        self.writer = MicroBatcher(self._write_batch, max_batch=16, name="writer")
+        self.writer = MicroBatcher(
+            self._write_batch, max_batch=16, name="writer", linger=self._write_linger
+        )
 
     @property
     def default_method(self) -> Method:
@@ -74,7 +77,11 @@ class Runtime:
         served. Most of a search holds Python's GIL: with a thread per request, 50 clients got
         a third less throughput than 4 did, and a few unlucky requests waited far longer.
         """
-        return await asyncio.wrap_future(self.search_threads.submit(work))
+        self.searches += 1  # only the event loop's thread counts
+        try:
+            return await asyncio.wrap_future(self.search_threads.submit(work))
+        finally:
+            self.searches -= 1
 
     def ingest_one(self, item: Item) -> IngestResult:
         with self.write_lock:
@@ -84,6 +91,15 @@ class Runtime:
         """Embed and index a prepared document; uploads that wait together are written
         together (one model call, one vector-store write), one batch at a time."""
         return self.writer(prepared)
+
+    def _write_linger(self) -> float:
+        """How long an upload waits for others to be written with: only while searches queue.
+
+        An embedded Chroma write holds Python's GIL for about 10 ms (longer on a busy CPU)
+        whatever its size; under load, writing uploads in groups leaves that time to searches.
+        """
+        busy = self.searches > self.settings.search_threads
+        return self.settings.write_group_ms / 1000 if busy else 0.0
 
     def _write_batch(self, batch: list[Prepared]) -> list[IngestResult]:
         with self.write_lock:

@@ -40,9 +40,14 @@ class Settings(BaseSettings):
     dense_weight: float = 1.0
     max_upload_mb: int = Field(50, ge=1, description="Largest upload accepted, in MB.")
     search_threads: int = Field(
-        default_factory=lambda: os.cpu_count() or 1, ge=1,
-        description="Searches computed at once; the rest wait their turn. Most of a search "
-        "holds Python's GIL, so more at once only adds contention (bench/load.py).",
+        default_factory=lambda: 2 * (os.cpu_count() or 1), ge=1,
+        description="Searches computed at once (default: twice the cores); the rest wait "
+        "their turn, first come first served. Most of a search holds Python's GIL, so more "
+        "at once only adds contention (bench/load.py).",
+    )
+    write_group_ms: int = Field(
+        250, ge=0, description="While searches wait their turn, an upload waits up to this "
+        "long (ms) to be written with others: one vector-store write for several.",
     )
     sync_chunks: int = Field(
         120, description="Uploads with more chunks than this are indexed as a job (202)."

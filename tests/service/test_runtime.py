@@ -41,3 +41,18 @@ def test_searches_beyond_the_threads_wait_their_turn_in_order(
         assert finished == list(range(5))  # first come, first served
     finally:
         runtime.close()
+
+
+def test_uploads_wait_for_company_only_while_searches_queue(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    runtime = open_runtime(
+        Settings(data_dir=tmp_path / "data", search_threads=2, write_group_ms=250),
+        embedder=embedder,
+    )
+    try:
+        assert runtime._write_linger() == 0.0  # idle: an upload is written at once
+        runtime.searches = 3  # more searches than threads: some wait their turn
+        assert runtime._write_linger() == 0.25
+    finally:
+        runtime.close()
