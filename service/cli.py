@@ -405,6 +405,9 @@ def check(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    access_log: Annotated[bool, typer.Option(
+        help="Log every request line. Off by default: search URLs carry what practitioners "
+        "type, names of children included.")] = False,
 ) -> None:
     """Serve the web page and the JSON API with uvicorn (the model loads once)."""
     import uvicorn
@@ -417,7 +420,7 @@ def serve(
     except (SearchError, RuntimeError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    uvicorn.run(application, host=host, port=port, log_level="info", access_log=access_log)
 
 
 @app.command(name="eval")

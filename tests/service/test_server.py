@@ -58,3 +58,12 @@ def test_failed_job_reports_its_reason(server: Server) -> None:
             job = http.get(f"/api/jobs/{job['id']}").json()
         assert job["status"] == "failed"
         assert "OCR" in job["reason"]
+
+
+def test_searches_are_not_written_to_the_server_log(server: Server) -> None:
+    with httpx.Client(base_url=server.url, timeout=60) as http:
+        assert http.get("/api/search", params={"q": "Jordan Okafor refuses school"}).is_success
+    server.stop()
+    log = server.log.read_text()
+    assert "Uvicorn running" in log  # the log is there, only request lines are not
+    assert "Okafor" not in log and "/api/search" not in log
