@@ -99,7 +99,27 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+_DOC_CACHE_SIZE = 20_000
+_doc_cache: dict[tuple[Any, ...], DocumentRecord] = {}
+
+
 def _doc_from_row(row: sqlite3.Row) -> DocumentRecord:
+    """The record of a row, decoded once per distinct row content.
+
+    A search decodes the same few dozen rows again and again (facets read 50 documents);
+    keyed by every column's value, a cached record can never be stale.
+    """
+    global _doc_cache
+    key = tuple(row)
+    doc = _doc_cache.get(key)
+    if doc is None:
+        if len(_doc_cache) >= _DOC_CACHE_SIZE:
+            _doc_cache = {}  # replaced, not cleared, so concurrent readers never race
+        doc = _doc_cache[key] = _decode_doc(row)
+    return doc
+
+
+def _decode_doc(row: sqlite3.Row) -> DocumentRecord:
     return DocumentRecord(
         id=row["id"],
         source=row["source"],
