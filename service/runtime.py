@@ -88,8 +88,10 @@ class Runtime:
             return self.pipeline.ingest([item])[0]
 
     def write_one(self, prepared: Prepared) -> IngestResult:
-        """Embed and index a prepared document; uploads that wait together are written
-        together (one model call, one vector-store write), one batch at a time."""
+        """Embed and index a prepared document, with the uploads waiting alongside it.
+
+        One model call and one vector-store write per group, one group at a time.
+        """
         return self.writer(prepared)
 
     def _write_linger(self) -> float:
