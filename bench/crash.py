@@ -171,7 +171,8 @@ def main() -> None:
                         help="kill up to this many seconds after ingest starts")
     args = parser.parse_args()
     report = run(args.docs, args.kills, args.seed, max_delay=args.max_delay)
-    for i, r in enumerate(report["rounds"], start=1):  # type: ignore[arg-type]
+    rounds: list[dict[str, object]] = report["rounds"]  # type: ignore[assignment]
+    for i, r in enumerate(rounds, start=1):
         print(f"round {i}: killed after {r['killed_after_s']} s"
               f"{' (had already finished)' if r['finished_first'] else ''}; "
               f"disagreements found {r['disagreements_found']}, "

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
+from bench.machine import describe  # noqa: E402
 from search.embedder import Embedder  # noqa: E402
 from search.onnx_backend import OnnxEmbedder  # noqa: E402
 
@@ -53,6 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=1024)
     args = parser.parse_args()
+    print(describe())
     texts = passages(args.passages)
     torch_embedder = Embedder()
     onnx = OnnxEmbedder(ROOT / "bench" / ".cache" / "onnx-int8")

@@ -33,6 +33,10 @@ import aiohttp
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.machine import describe, python_loop_ms  # noqa: E402
+
 QUERIES = [
     "kid shuts down after a fight at home", "parents who never come to meetings",
     "newcomers learning from the edges", "school refusal graded return",
@@ -124,7 +128,6 @@ async def run(url: str, clients: int, seconds: float, seed: int, think: float,
 
 
 def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    sys.path.insert(0, str(ROOT))
     from tests.service.conftest import free_port
 
     data = Path(tempfile.mkdtemp(prefix="commons-load-")) / "data"
@@ -163,6 +166,7 @@ def main() -> None:
     parser.add_argument("--url")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    print(describe(), flush=True)
     process, url = (None, args.url) if args.url else start_server()
     try:
         started = time.monotonic()
@@ -189,8 +193,11 @@ def main() -> None:
     server, generator = stats["cores"]
     usage = f"load generator {generator:.2f}"
     if server is not None:
-        usage = f"server {server:.2f}, " + usage
+        per_request = server * args.seconds * 1000 / max(total, 1)
+        usage = f"server {server:.2f} ({per_request:.1f} ms of CPU per request), {usage}"
     print(f"CPU used during the load, in cores (of {os.cpu_count()}): {usage}")
+    print(f"Python reference loop after the load: {python_loop_ms():.0f} ms (a shared host's "
+          "speed can change while it runs)")
 
 
 if __name__ == "__main__":
