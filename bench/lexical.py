@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import bm25s
 
+from bench.machine import describe
 from bench.retrieval import SHARED, open_index
 from ingest.beir import load_dataset
 from ingest.evaluation import run_queries
@@ -60,6 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["scifact", "cranfield"])
     args = parser.parse_args()
+    print(describe(), flush=True)
     embedder = Embedder()
     print("| dataset | engine | nDCG@10 | Recall@100 | MRR@10 | p50 ms | p95 ms | index build |")
     print("|---|---|---|---|---|---|---|---|")

@@ -1,7 +1,7 @@
 """One line about the machine a benchmark ran on, so figures from two machines compare.
 
 Latencies here move with the CPU: the same code measured 205 requests/s in the load test on
-one 2-core machine and 138 on another, where int8 embedding ran half as fast. The line
+one 2-core machine and 90 to 140 on another, where int8 embedding ran half as fast. The line
 names the CPU, its widest vector instructions (int8 ONNX inference uses them) and the time
 of a fixed pure-Python loop (best of three).
 """

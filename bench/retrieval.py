@@ -20,6 +20,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.machine import describe
 from ingest.chunking import ChunkingOptions
 from ingest.evaluation import EvalReport, build_index, run_queries
 from search.embedder import Embedder
@@ -59,6 +60,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache")
     parser.add_argument("--backend", default="torch", choices=["torch", "onnx-int8"])
     args = parser.parse_args()
+    print(describe(), flush=True)
 
     embedder = Embedder()
     if args.backend == "onnx-int8":

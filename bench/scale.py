@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 import numpy as np  # noqa: E402
 
+from bench.machine import describe  # noqa: E402
 from ingest.files import discover  # noqa: E402
 from ingest.loaders import load  # noqa: E402
 from search.embedder import Embedder  # noqa: E402
@@ -149,6 +150,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000, 300_000])
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
+    print(describe(), flush=True)
     embedder = Embedder()
     sentences, base = corpus_material(embedder)
     print("| chunks | build s | chunks/s (write only) | disk MB | serve RSS MB | "
