@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -99,27 +100,14 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-_DOC_CACHE_SIZE = 20_000
-_doc_cache: dict[tuple[Any, ...], DocumentRecord] = {}
-
-
+@lru_cache(maxsize=20_000)
 def _doc_from_row(row: sqlite3.Row) -> DocumentRecord:
-    """The record of a row, decoded once per distinct row content.
+    """The record of a row, decoded once per distinct row.
 
-    A search decodes the same few dozen rows again and again (facets read 50 documents);
-    keyed by every column's value, a cached record can never be stale.
+    A search decodes the same few dozen rows again and again (facets read 50 documents).
+    SQLite rows hash and compare by their column names and values, so a cached record can
+    never be stale.
     """
-    global _doc_cache
-    key = tuple(row)
-    doc = _doc_cache.get(key)
-    if doc is None:
-        if len(_doc_cache) >= _DOC_CACHE_SIZE:
-            _doc_cache = {}  # replaced, not cleared, so concurrent readers never race
-        doc = _doc_cache[key] = _decode_doc(row)
-    return doc
-
-
-def _decode_doc(row: sqlite3.Row) -> DocumentRecord:
     return DocumentRecord(
         id=row["id"],
         source=row["source"],
