@@ -15,7 +15,7 @@ import numpy as np
 
 from ingest.chunking import ChunkingOptions, chunk_sections
 from ingest.errors import FileTooLarge, IngestError, NoTextError
-from ingest.loaders import load
+from ingest.loaders import Loader, load
 from ingest.metadata import resolve
 from ingest.models import IngestResult, Outcome, Overrides
 from ingest.originals import OriginalStore, content_hash
@@ -71,6 +71,8 @@ class Pipeline:
     batch_chunks: int = 256
     pii_policy: PiiPolicy = PiiPolicy.WARN
     pii_names: tuple[str, ...] = ()
+    loader: Loader = load  # bytes and file name -> LoadedDocument; may run in a bounded worker
+    max_chunks: int = 2000  # more passages than this in one document is refused (413)
 
     def ingest(
         self, items: Iterable[Item], progress: Progress | None = None, force: bool = False
@@ -147,7 +149,7 @@ class Pipeline:
                         duplicate_of=hashes_in_buffer[digest],
                         reason=f"same content as '{hashes_in_buffer[digest]}'",
                     )
-            loaded = load(data, item.name)
+            loaded = self.loader(data, item.name)
             guarded = guard(loaded, item.name, self.pii_policy, item.overrides.pii,
                             self.pii_names)
             loaded, filename = guarded.document, item.name
@@ -175,6 +177,11 @@ class Pipeline:
             )
             if not chunks:
                 raise NoTextError(f"'{item.name}' has no text to index")
+            if len(chunks) > self.max_chunks:
+                raise FileTooLarge(
+                    f"'{item.name}' makes {len(chunks):,} passages; the limit is "
+                    f"{self.max_chunks:,} per document. Split it and upload the parts"
+                )
             self.originals.put(data)
         except IngestError as exc:
             return IngestResult(source, Outcome.FAILED, reason=str(exc), error=exc)
