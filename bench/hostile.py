@@ -1,6 +1,8 @@
 """Hostile files: a generated set of bad uploads, each with the status it must get.
 
     .venv/bin/python bench/hostile.py OUT_DIR     # writes the files and manifest.json
+    .venv/bin/python bench/hostile.py --measure in-process   # time, peak memory per .docx
+    .venv/bin/python bench/hostile.py --measure worker       # the same through the worker
 
 tests/service/test_hostile.py posts every file to a real `commons serve` and checks the
 status, that each answer comes within the client's time bound, and that the server keeps
@@ -9,6 +11,7 @@ serving with bounded memory.
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import sys
@@ -41,6 +44,103 @@ def _zip_bomb() -> bytes:
             for _ in range(MAX_UNZIPPED_BYTES // len(block) + 20):
                 handle.write(block)
     return buffer.getvalue()
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_CONTENT_TYPES = (
+    b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+    b'package.relationships+xml"/><Override PartName="/word/document.xml" ContentType="'
+    b'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    b"</Types>"
+)
+_RELS = (
+    b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+    b'2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+    b'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+    b"</Relationships>"
+)
+
+
+def word_document(body: bytes | list[bytes]) -> bytes:
+    """A minimal valid .docx (what Word needs to open it) whose body XML is `body`.
+
+    A list is written piece by piece, so a body of hundreds of MB never sits in memory.
+    """
+    pieces = [body] if isinstance(body, bytes) else body
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _RELS)
+        with archive.open("word/document.xml", "w", force_zip64=True) as handle:
+            handle.write(f'<?xml version="1.0"?><w:document xmlns:w="{W_NS}"><w:body>'.encode())
+            for piece in pieces:
+                handle.write(piece)
+            handle.write(b"</w:body></w:document>")
+    return buffer.getvalue()
+
+
+def _cell(text: str = "", props: str = "") -> bytes:
+    run = f"<w:r><w:t>{text}</w:t></w:r>" if text else ""
+    return f"<w:tc>{f'<w:tcPr>{props}</w:tcPr>' if props else ''}<w:p>{run}</w:p></w:tc>".encode()
+
+
+def repeated_paragraphs(n: int) -> bytes:
+    """Thousands of identical short paragraphs: a few KB zipped, minutes for python-docx."""
+    return word_document([b"<w:p><w:r><w:t>The kinship carer met the school.</w:t></w:r></w:p>"]
+                         * n)
+
+
+def empty_paragraphs(n: int) -> bytes:
+    """Millions of empty paragraphs: no text at all, but a parse tree of gigabytes."""
+    block = b"<w:p/>" * 100_000
+    return word_document([block] * (n // 100_000))
+
+
+def many_runs(n: int) -> bytes:
+    """One paragraph of one-letter runs."""
+    return word_document([b"<w:p>", b"<w:r><w:t>a</w:t></w:r>" * n, b"</w:p>"])
+
+
+def merged_column(rows: int, columns: int = 4) -> bytes:
+    """A table whose cells are merged down the whole column (python-docx is quadratic here)."""
+    first = b"<w:tr>" + _cell("Merged", '<w:vMerge w:val="restart"/>') * columns + b"</w:tr>"
+    later = b"<w:tr>" + _cell("", "<w:vMerge/>") * columns + b"</w:tr>"
+    return word_document([b"<w:tbl>", first, *([later] * (rows - 1)), b"</w:tbl>",
+                          b"<w:p><w:r><w:t>After the table.</w:t></w:r></w:p>"])
+
+
+def wide_span(span: int) -> bytes:
+    """Empty cells that claim to span millions of grid columns (python-docx repeats each)."""
+    row = b"<w:tr>" + _cell("", f'<w:gridSpan w:val="{span}"/>') + b"</w:tr>"
+    return word_document([b"<w:tbl>", row * 20, b"</w:tbl>"])
+
+
+def huge_table(rows: int, columns: int = 10) -> bytes:
+    """A plain table of many short cells."""
+    row = b"<w:tr>" + b"".join(_cell(f"r c{c}") for c in range(columns)) + b"</w:tr>"
+    return word_document([b"<w:tbl>", *([row] * rows), b"</w:tbl>"])
+
+
+def nested_tables(depth: int, copies: int) -> bytes:
+    """Tables nested in table cells, deep, many times over."""
+    opening = b"<w:tbl><w:tr><w:tc>" * depth
+    closing = b"<w:p/></w:tc></w:tr></w:tbl>" * depth
+    nest = opening + b"<w:p><w:r><w:t>deep</w:t></w:r></w:p>" + closing
+    return word_document([nest] * copies + [b"<w:p><w:r><w:t>Top.</w:t></w:r></w:p>"])
+
+
+def hostile_docx() -> list[tuple[str, bytes, int]]:
+    """Small .docx files that once cost minutes or gigabytes to read, and their status."""
+    return [
+        ("repeated-paragraphs.docx", repeated_paragraphs(200_000), 422),
+        ("empty-paragraphs.docx", empty_paragraphs(30_000_000), 422),
+        ("many-runs.docx", many_runs(3_000_000), 422),
+        ("merged-column.docx", merged_column(60_000), 422),
+        ("wide-span.docx", wide_span(20_000_000), 422),
+        ("huge-table.docx", huge_table(200_000), 422),
+        ("nested-tables.docx", nested_tables(200, 2_000), 422),
+    ]
 
 
 def _encrypted_pdf() -> bytes:
@@ -175,8 +275,96 @@ def cases() -> list[tuple[str, bytes, int]]:
     ]
 
 
+_LOAD_ONE = """
+import json, resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]) << 20,) * 2)
+from ingest.loaders import load
+if sys.argv[3] == "worker":
+    from ingest.parse_worker import ParseWorker
+    worker = ParseWorker(timeout_s=float(sys.argv[4]), memory_mb=int(sys.argv[5]), workers=1)
+    loader = worker.load
+else:
+    loader = load
+data = sys.stdin.buffer.read()
+start = time.perf_counter()
+try:
+    document = loader(data, sys.argv[1])
+    outcome = f"read: {sum(len(s.text) for s in document.sections):,} characters"
+except BaseException as exc:
+    outcome = f"{type(exc).__name__}: {str(exc)[:90]}"
+print(json.dumps({"seconds": time.perf_counter() - start, "outcome": outcome}))
+"""
+
+
+def _peak_mb(pids: list[int]) -> float:
+    """The largest peak resident memory (VmHWM) among running processes."""
+    peak = 0.0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]) / 1024)
+    return peak
+
+
+def _family(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    kids = [int(c) for c in children.read_text().split()] if children.exists() else []
+    return [pid, *(p for kid in kids for p in _family(kid))]
+
+
+def measure(via: str, give_up_s: float, cap_mb: int, timeout_s: float, memory_mb: int) -> None:
+    """Time and peak memory of reading each hostile .docx, each in a fresh process."""
+    import subprocess
+    import time
+
+    print(f"reading through: {via}; given up after {give_up_s:.0f} s; address space capped at "
+          f"{cap_mb:,} MB" + (f"; worker limits {timeout_s:.0f} s, {memory_mb:,} MB"
+                               if via == "worker" else ""))
+    print(f"{'file':28} {'size':>8} {'seconds':>8} {'peak MB':>8}  outcome")
+    root = Path(__file__).resolve().parent.parent
+    for name, data, _ in hostile_docx():
+        args = [sys.executable, "-c", _LOAD_ONE, name, str(cap_mb), via, str(timeout_s),
+                str(memory_mb)]
+        start = time.perf_counter()
+        child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, cwd=root)
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(data)
+        child.stdin.close()
+        peak = 0.0
+        while child.poll() is None and time.perf_counter() - start < give_up_s:
+            peak = max(peak, _peak_mb(_family(child.pid)))
+            time.sleep(0.1)
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+            seconds, outcome = time.perf_counter() - start, "still reading: killed"
+        else:
+            report = json.loads(child.stdout.read() or b'{"seconds": 0, "outcome": "crashed"}')
+            seconds, outcome = report["seconds"], report["outcome"]
+        print(f"{name:28} {len(data) / 1024:6.0f}KB {seconds:8.1f} {peak:8.0f}  {outcome}",
+              flush=True)
+
+
 def main() -> None:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "hostile-files")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=Path("hostile-files"))
+    parser.add_argument("--measure", choices=["in-process", "worker"],
+                        help="instead: time reading each hostile .docx, and its peak memory")
+    parser.add_argument("--give-up", type=float, default=300, help="seconds per file")
+    parser.add_argument("--cap-mb", type=int, default=8192,
+                        help="address-space cap for the measured process")
+    parser.add_argument("--timeout", type=float, default=60, help="the worker's time limit")
+    parser.add_argument("--memory-mb", type=int, default=1024, help="the worker's limit")
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.measure, args.give_up, args.cap_mb, args.timeout, args.memory_mb)
+        return
+    out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     manifest = []
     for number, (name, data, status) in enumerate(cases()):
