@@ -1,37 +1,74 @@
-"""Word .docx: paragraphs and tables with python-docx; headings from paragraph styles."""
+"""Word .docx: paragraphs and tables, headings from paragraph styles.
+
+python-docx opens the package and reads the styles and properties; the body is walked here,
+once, in a time linear in its XML: python-docx's `row.cells` repeats a cell for every grid
+column it spans and walks up a vertically merged column for every cell in it, so a small
+crafted table cost minutes or gigabytes (bench/hostile.py --measure).
+"""
 
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import nsmap, qn
+from lxml import etree
 
 from ingest.errors import UnreadableFile
 from ingest.models import LoadedDocument, Section
 
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+# python-docx holds every part in memory. Real .docx files hardly compress (their bulk is
+# images), so twice the 50 MB upload limit is ample; more is a zip bomb.
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+# XML becomes a tree of about 20 times its size (for `<w:p/>` repeated): 32 MB, ~650 MB.
+# A 600-page document (the text limit) in Word's most verbose markup stays well under it.
+MAX_XML_BYTES = 32 * 1024 * 1024
+# Paragraphs and table cells; a 600-page document has some tens of thousands.
+MAX_BLOCKS = 200_000
 _HEADING = re.compile(r"^Heading (\d)$")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_V_MERGE = qn("w:vMerge")
+_VAL = qn("w:val")
+# A paragraph's text as python-docx reads it (runs, and runs in hyperlinks), in one XPath
+# compiled once per document: python-docx compiles one per paragraph and per run (~50 µs).
+_TEXT_XPATH = (
+    "(w:r | w:hyperlink/w:r)/*[self::w:br or self::w:cr or self::w:noBreakHyphen"
+    " or self::w:ptab or self::w:t or self::w:tab]"
+)
 
 
 def _check_zip(data: bytes, filename: str) -> None:
-    """Refuse files that are not zips, or that would inflate past the limit (zip bombs)."""
+    """Refuse files that are not zips, or that would inflate past the limits (zip bombs).
+
+    The sizes in a zip's directory are upper bounds: zipfile stops at the declared size.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            total = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
     except zipfile.BadZipFile as exc:
         raise UnreadableFile(
             f"'{filename}' is not a valid Word document (.docx files are zip archives)"
         ) from exc
+    total = sum(info.file_size for info in infos)
     if total > MAX_UNZIPPED_BYTES:
         raise UnreadableFile(
             f"'{filename}' would unpack to {total // (1024 * 1024)} MB; the limit is "
             f"{MAX_UNZIPPED_BYTES // (1024 * 1024)} MB"
+        )
+    xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+    if xml > MAX_XML_BYTES:
+        raise UnreadableFile(
+            f"'{filename}' holds {xml // (1024 * 1024)} MB of XML; the limit is "
+            f"{MAX_XML_BYTES // (1024 * 1024)} MB (far more than a 600-page document needs). "
+            "Save it again from Word, or split it, and upload the parts"
         )
 
 
@@ -49,18 +86,80 @@ def _metadata(document: DocxDocument) -> tuple[str | None, dict[str, Any]]:
     return (props.title or None), meta
 
 
+class _Styles:
+    """Paragraph style names by id, read once (python-docx searches the styles per lookup)."""
+
+    def __init__(self, document: DocxDocument) -> None:
+        styles = document.styles
+        self.names = {
+            style.style_id: style.name or ""
+            for style in styles
+            if style.type == WD_STYLE_TYPE.PARAGRAPH
+        }
+        default = styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self.default = (default.name or "") if default is not None else ""
+
+    def of(self, paragraph: Any) -> str:
+        """The name of a `<w:p>`'s style, or the default paragraph style's, as python-docx."""
+        style_id = paragraph.style
+        return self.names.get(style_id, self.default) if style_id else self.default
+
+
+class _Reader:
+    """Reads paragraphs and cells, refusing a document with more than MAX_BLOCKS of them."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename, self.used = filename, 0
+        self.text_parts = etree.XPath(_TEXT_XPATH, namespaces={"w": nsmap["w"]})
+
+    def text(self, paragraph: Any) -> str:
+        """A `<w:p>`'s text: python-docx's elements each give theirs (a tab, a break...)."""
+        self.spend()
+        return "".join(str(part) for part in self.text_parts(paragraph))
+
+    def spend(self) -> None:
+        self.used += 1
+        if self.used > MAX_BLOCKS:
+            raise UnreadableFile(
+                f"'{self.filename}' holds more than {MAX_BLOCKS:,} paragraphs and table "
+                "cells, far more than a 600-page document. Split it and upload the parts"
+            )
+
+
+def _cell_text(tc: Any, reader: _Reader) -> str:
+    """A cell's text: its paragraphs and those of tables nested in it, each read once.
+
+    A cell continuing a vertical merge is empty here; its text is in the merge's first cell.
+    """
+    reader.spend()
+    merge = tc.find(f"{qn('w:tcPr')}/{_V_MERGE}")
+    if merge is not None and merge.get(_VAL, "continue") == "continue":
+        return ""
+    return "\n".join(reader.text(paragraph) for paragraph in tc.iter(_P)).strip()
+
+
+def _table_rows(table: Any, reader: _Reader) -> Iterator[str]:
+    for row in table.iterchildren(_TR):
+        yield " | ".join(_cell_text(tc, reader) for tc in row.iterchildren(_TC))
+
+
 def load_docx(data: bytes, filename: str) -> LoadedDocument:
     _check_zip(data, filename)
     try:
         document = docx.Document(io.BytesIO(data))
+        styles = _Styles(document)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise UnreadableFile(f"'{filename}' is not a readable Word document ({exc})") from exc
+    except MemoryError:
+        raise
     except Exception as exc:  # lxml and friends raise many types on damaged XML
         raise UnreadableFile(f"'{filename}' is a damaged Word document ({exc})") from exc
     title, meta = _metadata(document)
     stack: list[tuple[int, str]] = []
     sections: list[Section] = []
     buffer: list[str] = []
+    tables: list[str] = []
+    reader = _Reader(filename)
 
     def flush() -> None:
         text = "\n".join(buffer).strip()
@@ -68,12 +167,16 @@ def load_docx(data: bytes, filename: str) -> LoadedDocument:
             sections.append(Section(tuple(t for _, t in stack), text))
         buffer.clear()
 
-    for paragraph in document.paragraphs:
-        text = paragraph.text.strip()
+    for block in document.element.body.iterchildren(_P, _TBL):
+        if block.tag == _TBL:
+            rows = _table_rows(block, reader)
+            tables.append("\n".join(r for r in rows if r.strip(" |")))
+            continue
+        text = reader.text(block).strip()
         if not text:
             continue
-        style = paragraph.style.name if paragraph.style is not None else ""
-        match = _HEADING.match(style or "")
+        style = styles.of(block)
+        match = _HEADING.match(style)
         if style == "Title":
             title = title or text
         elif match:
@@ -81,14 +184,10 @@ def load_docx(data: bytes, filename: str) -> LoadedDocument:
             flush()
             stack[:] = [(lvl, t) for lvl, t in stack if lvl < level]
             stack.append((level, text))
-        elif style and style.startswith("List"):
+        elif style.startswith("List"):
             buffer.append(f"- {text}")
         else:
             buffer.append(text)
     flush()
-    for table in document.tables:
-        rows = [" | ".join(cell.text.strip() for cell in row.cells) for row in table.rows]
-        text = "\n".join(r for r in rows if r.strip(" |"))
-        if text:
-            sections.append(Section((), text))
+    sections.extend(Section((), text) for text in tables if text)
     return LoadedDocument(sections=sections, media_type=DOCX_TYPE, title=title, metadata=meta)
