@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import PurePosixPath
 from typing import Any
 
+from ingest import fields
 from ingest.errors import MetadataError
 from ingest.models import LoadedDocument, Overrides
 from search.models import Kind, Visibility
@@ -36,20 +36,19 @@ def parse_kind(value: Any) -> Kind:
 
 
 def parse_date(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
+    return fields.day(value)
+
+
+def _date_in_name(match: re.Match[str] | None) -> str | None:
+    """A leading yyyy-mm-dd of a file name, when it is a real date (else no date)."""
     try:
-        return dt.date.fromisoformat(text[:10]).isoformat()
-    except ValueError as exc:
-        raise MetadataError(f"date '{text}' is not a date like 2026-03-14") from exc
+        return fields.day(match.group(1)) if match else None
+    except MetadataError:
+        return None
 
 
 def parse_list(value: Any) -> tuple[str, ...]:
+    """A list from a YAML list or a comma- or semicolon-separated string (not yet bounded)."""
     if value is None:
         return ()
     items = value if isinstance(value, list | tuple) else str(value).replace(";", ",").split(",")
@@ -108,17 +107,24 @@ def resolve(
         raise MetadataError(
             f"visibility '{visibility}' is not one of public, community, private"
         ) from exc
+    given_title = fields.clean_text(overrides.title or loaded.title or "")
     return {
         "visibility": visible_to,
         "owner": overrides.owner,
-        "title": (overrides.title or loaded.title or title_from_filename(filename)).strip(),
+        "title": fields.title(given_title or title_from_filename(filename)),
         "kind": kind,
-        "community": overrides.community or meta.get("community") or community_from_path(source),
-        "tags": overrides.tags if overrides.tags is not None else parse_list(meta.get("tags")),
-        "authors": overrides.authors
-        if overrides.authors is not None
-        else parse_list(meta.get("authors") or meta.get("author")),
+        "community": fields.community(
+            overrides.community or meta.get("community") or community_from_path(source)
+        ),
+        "tags": fields.tags(
+            overrides.tags if overrides.tags is not None else parse_list(meta.get("tags"))
+        ),
+        "authors": fields.authors(
+            overrides.authors
+            if overrides.authors is not None
+            else parse_list(meta.get("authors") or meta.get("author"))
+        ),
         "date": parse_date(overrides.date)
         or parse_date(meta.get("date"))
-        or (date_match.group(1) if date_match else None),
+        or _date_in_name(date_match),
     }

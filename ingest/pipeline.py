@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 import numpy as np
 
+from ingest import fields
 from ingest.chunking import ChunkingOptions, chunk_sections
 from ingest.errors import FileTooLarge, IngestError, NoTextError
 from ingest.loaders import Loader, load
@@ -20,7 +21,8 @@ from ingest.metadata import resolve
 from ingest.models import IngestResult, Outcome, Overrides
 from ingest.originals import OriginalStore, content_hash
 from ingest.pii import PiiPolicy
-from ingest.pii_guard import guard
+from ingest.pii_guard import Carried, guard
+from search.errors import SearchError
 from search.index import Index
 from search.models import ChunkRecord, DocumentRecord, Status
 
@@ -42,6 +44,9 @@ class Item:
     read: Callable[[], bytes]
     overrides: Overrides = field(default_factory=Overrides)
     filename: str = ""
+    # Which existing documents the person ingesting may see: a duplicate is reported only
+    # against those, so an upload never reveals another's document. None: all (the CLI).
+    may_see: Callable[[DocumentRecord], bool] | None = None
 
     @property
     def name(self) -> str:
@@ -50,14 +55,14 @@ class Item:
 
 @dataclass
 class Prepared:
-    """A document loaded, chunked and with its original stored, ready to embed and index."""
-
+    """A document loaded, checked and chunked, ready to embed and index; nothing written yet."""
 
     item: Item
     doc: DocumentRecord
     chunks: list[ChunkRecord]
     previous: DocumentRecord | None
     warnings: tuple[str, ...]
+    data: bytes  # what is stored as the original: the file, or its redacted rendition
 
 
 @dataclass
@@ -109,10 +114,10 @@ class Pipeline:
     def prepare(
         self, item: Item, force: bool = False, hashes_in_buffer: dict[str, str] | None = None
     ) -> Prepared | IngestResult:
-        """Read, check, load and chunk an item and store its original; nothing is indexed.
+        """Read, check, load, guard and chunk an item; nothing is written anywhere.
 
         Returns an IngestResult instead when there is nothing to index (unchanged, duplicate)
-        or the file cannot be ingested (with the reason).
+        or the file cannot be ingested (with the reason). A refusal leaves no file behind.
         """
         hashes_in_buffer = hashes_in_buffer or {}
         source = item.source
@@ -126,6 +131,9 @@ class Pipeline:
             digest = content_hash(data)
             catalog = self.index.catalog
             previous = catalog.find_by_source(source)
+            may_see = item.may_see or (lambda _: True)
+            if previous is not None and not may_see(previous):
+                raise IngestError(f"'{item.name}' cannot replace a document you may not see")
             if not force:
                 if (
                     previous is not None
@@ -133,7 +141,8 @@ class Pipeline:
                     and previous.status is Status.READY
                 ):
                     return IngestResult(source, Outcome.UNCHANGED, previous)
-                twin = next((d for d in catalog.find_by_hash(digest) if d.source != source), None)
+                twin = next((d for d in catalog.find_by_hash(digest)
+                             if d.source != source and may_see(d)), None)
                 if twin is not None:
                     return IngestResult(
                         source,
@@ -150,13 +159,18 @@ class Pipeline:
                         reason=f"same content as '{hashes_in_buffer[digest]}'",
                     )
             loaded = self.loader(data, item.name)
-            guarded = guard(loaded, item.name, self.pii_policy, item.overrides.pii,
+            resolved = resolve(source, item.name, loaded, item.overrides)
+            carried = Carried(title=resolved["title"], tags=resolved["tags"],
+                              authors=resolved["authors"], filename=item.name)
+            # everything the document carries is checked before anything is written
+            guarded = guard(loaded, carried, self.pii_policy, item.overrides.pii,
                             self.pii_names)
-            loaded, filename = guarded.document, item.name
+            loaded, carried = guarded.document, guarded.carried
+            resolved.update(title=carried.title, tags=carried.tags, authors=carried.authors)
+            filename = item.name
             if guarded.rendition is not None:  # the unredacted file is not kept
                 data, digest = guarded.rendition, content_hash(guarded.rendition)
-                filename = f"{PurePosixPath(item.name).stem}-redacted.md"
-            fields = resolve(source, item.name, loaded, item.overrides)
+                filename = f"{PurePosixPath(carried.filename).stem}-redacted.md"
             doc = DocumentRecord(
                 id=document_id(source),
                 source=source,
@@ -166,7 +180,7 @@ class Pipeline:
                 n_pages=loaded.n_pages,
                 warnings=(*loaded.warnings, *guarded.warnings),
                 status=Status.PENDING,
-                **fields,
+                **resolved,
             )
             chunks = chunk_sections(
                 doc.id,
@@ -182,29 +196,36 @@ class Pipeline:
                     f"'{item.name}' makes {len(chunks):,} passages; the limit is "
                     f"{self.max_chunks:,} per document. Split it and upload the parts"
                 )
-            self.originals.put(data)
         except IngestError as exc:
             return IngestResult(source, Outcome.FAILED, reason=str(exc), error=exc)
         except OSError as exc:
             return IngestResult(
                 source, Outcome.FAILED, reason=f"cannot read the file: {exc}", error=exc
             )
-        return Prepared(item, doc, chunks, previous, doc.warnings)
+        return Prepared(item, doc, chunks, previous, doc.warnings, data)
 
-    def write(self, batch: list[Prepared]) -> list[IngestResult]:
-        """Embed the prepared documents in one batch and index them together.
-
-        Documents written together share the vector store's write. If that fails, each is
-        written alone, so one bad document does not fail the others.
-        """
-        all_chunks = [c for p in batch for c in p.chunks]
-        vectors = self.index.embed(all_chunks)
+    def embed(self, batch: list[Prepared]) -> list[np.ndarray]:
+        """The vectors of each prepared document's chunks (one model call for the batch)."""
+        vectors = self.index.embed([c for p in batch for c in p.chunks])
         parts = []
         start = 0
         for prepared in batch:
             end = start + len(prepared.chunks)
             parts.append(np.ascontiguousarray(vectors[start:end]))
             start = end
+        return parts
+
+    def write(self, batch: list[Prepared], parts: list[np.ndarray] | None = None
+              ) -> list[IngestResult]:
+        """Store the originals, embed (unless `parts` has the vectors) and index together.
+
+        Documents written together share the vector store's write. If that fails, each is
+        written alone, so one bad document does not fail the others.
+        """
+        if parts is None:
+            parts = self.embed(batch)
+        for prepared in batch:  # before the catalog row: a PENDING document has its original
+            self.originals.put(prepared.data)
         results: list[IngestResult] = []
         for group in _distinct_runs(list(zip(batch, parts, strict=True))):
             if len(group) > 1:
@@ -227,6 +248,9 @@ class Pipeline:
         except Exception as exc:
             log.exception("indexing %s failed", doc.source)
             self._undo(doc, prepared.previous)
+            self._drop_original_if_unused(doc.content_hash)
+            if isinstance(exc, IngestError | SearchError):
+                return IngestResult(doc.source, Outcome.FAILED, reason=str(exc), error=exc)
             return IngestResult(
                 doc.source, Outcome.FAILED, reason=f"indexing failed: {exc}", error=exc
             )
@@ -251,18 +275,23 @@ class Pipeline:
             log.exception("could not undo a failed write of %s", doc.source)
 
     def item_for(self, doc: DocumentRecord) -> Item:
-        """An item that re-ingests a catalogued document from its original and metadata."""
+        """An item that re-ingests a catalogued document from its original and metadata.
+
+        Metadata stored before the field limits existed is cut to them, so a document that
+        was accepted then is rebuilt rather than refused.
+        """
         digest = doc.content_hash
+        limits = fields.LIMITS
         return Item(
             source=doc.source,
             filename=doc.filename,
             read=lambda: self.originals.get(digest),
             overrides=Overrides(
                 kind=doc.kind.value,
-                community=doc.community,
-                title=doc.title,
-                tags=doc.tags,
-                authors=doc.authors,
+                title=doc.title[: limits.title],
+                tags=tuple(t[: limits.tag] for t in doc.tags[: limits.tags]),
+                authors=tuple(a[: limits.author] for a in doc.authors[: limits.authors]),
+                community=(doc.community or "")[: limits.community] or None,
                 date=doc.date,
                 visibility=doc.visibility.value,
                 owner=doc.owner,
@@ -291,7 +320,12 @@ class Pipeline:
         return results
 
     def reindex(self, progress: Progress | None = None) -> list[IngestResult]:
-        """Rebuild every document from its stored original (for a new model or chunking)."""
+        """Rebuild every document from its stored original (for a new model or chunking).
+
+        An unreadable vector index is started afresh first, and filled again here.
+        """
+        if self.index.vector_error is not None:
+            self.index.rebuild_vectors()
         docs = self.index.catalog.all_documents()
         return self.ingest([self.item_for(d) for d in docs], progress=progress, force=True)
 

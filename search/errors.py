@@ -27,3 +27,14 @@ class DocumentNotFoundError(SearchError):
     def __init__(self, doc_id: str) -> None:
         super().__init__(f"No document with id '{doc_id}'.")
         self.doc_id = doc_id
+
+
+class VectorStoreUnavailable(SearchError):
+    """The vector index cannot be read or written; search falls back to words only."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"The vector index cannot be used ({reason}). Search matches words only until an "
+            "administrator runs `commons reindex`, which rebuilds it from the stored originals."
+        )
+        self.reason = reason

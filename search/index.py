@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 from search.catalog import Catalog
 from search.dense import DenseRetriever
 from search.embedder import Embedder, Vectors
-from search.errors import ModelMismatchError
+from search.errors import ModelMismatchError, VectorStoreUnavailable
 from search.models import ChunkRecord, DocumentRecord
 from search.vectors import VectorStore
 
-VECTOR_METADATA_VERSION = "2"  # 2: visibility and owner
+VECTOR_METADATA_VERSION = "3"  # 2: visibility and owner; 3: no tag lists
+log = logging.getLogger(__name__)
 
 
 class Index:
@@ -35,9 +37,16 @@ class Index:
         self._check_model(adopt_model)
         self._migrate_vector_metadata()
 
+    @property
+    def vector_error(self) -> str | None:
+        """Why the vector index cannot be used, or None when it can."""
+        return self.vectors.error
+
     def _migrate_vector_metadata(self) -> None:
-        """Give vectors written before visibility existed their filter fields."""
+        """Give vectors the filter fields of this version (after a change, or an outage)."""
         if self.catalog.get_meta("vector_metadata") == VECTOR_METADATA_VERSION:
+            return
+        if not self.vectors.available:
             return
         for doc in self.catalog.all_documents():
             self.vectors.update_metadata(doc, self.catalog.chunks_of(doc.id))
@@ -84,6 +93,8 @@ class Index:
         ids = [doc.id for doc, _, _ in entries]
         if len(set(ids)) != len(ids):
             raise ValueError("write_many writes each document once")
+        if self.vectors.error is not None:  # refuse before anything is written
+            raise VectorStoreUnavailable(self.vectors.error)
         for doc, _, _ in entries:
             if self.catalog.begin_document(doc) is not None:
                 self.vectors.delete_document(doc.id)
@@ -91,13 +102,32 @@ class Index:
         return [self.catalog.commit_document(doc.id, chunks) for doc, chunks, _ in entries]
 
     def delete(self, doc_id: str) -> None:
-        """Remove a document: catalog and lexical entries first, so it stops being found."""
+        """Remove a document: catalog and lexical entries first, so it stops being found.
+
+        With the vector index unavailable the document still goes: its vectors can no longer
+        be found without a catalog row, and rebuilding the index drops them.
+        """
         self.catalog.get(doc_id)
         self.catalog.delete_document(doc_id)
-        self.vectors.delete_document(doc_id)
+        try:
+            self.vectors.delete_document(doc_id)
+        except VectorStoreUnavailable:
+            log.warning("vectors of %s stay until the vector index is rebuilt", doc_id)
 
     def update_metadata(self, doc_id: str, **fields: object) -> DocumentRecord:
-        """Change metadata in the catalog and the vector filters, without re-embedding."""
+        """Change metadata in the catalog and the vector filters, without re-embedding.
+
+        If the vector filters cannot be written now, they are refreshed from the catalog when
+        the index next opens with a usable vector store.
+        """
         doc = self.catalog.update_metadata(doc_id, **fields)
-        self.vectors.update_metadata(doc, self.catalog.chunks_of(doc_id))
+        try:
+            self.vectors.update_metadata(doc, self.catalog.chunks_of(doc_id))
+        except VectorStoreUnavailable:
+            self.catalog.set_meta("vector_metadata", "stale")
         return doc
+
+    def rebuild_vectors(self) -> None:
+        """Start the vector index empty (then re-embed every document): for a broken store."""
+        self.vectors.reset()
+        self.catalog.set_meta("vector_metadata", VECTOR_METADATA_VERSION)

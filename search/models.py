@@ -39,6 +39,18 @@ class Viewer:
     communities: tuple[str, ...] = ()
     admin: bool = False
 
+    def sees(self, doc: DocumentRecord) -> bool:
+        """The same rule the catalog and the vector filters apply, for one document."""
+        if self.admin or doc.visibility is Visibility.PUBLIC:
+            return True
+        if doc.visibility is Visibility.COMMUNITY and doc.community in self.communities:
+            return True
+        return bool(self.user_id) and doc.owner == self.user_id
+
+    def writes_into(self, community: str | None) -> bool:
+        """Only admins put documents into a community they are not a member of."""
+        return self.admin or community is None or community in self.communities
+
 
 class Status(StrEnum):
     """Where a document is in its write sequence; only READY documents are searchable."""

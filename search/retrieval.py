@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -13,6 +14,8 @@ from search.index import Index
 from search.lexical import match_expression, phrase_expression
 from search.models import ChunkRecord, Filters, Hit, Method, Passage
 from search.snippets import query_terms, snippet_for
+
+log = logging.getLogger(__name__)
 
 
 class Reranker(Protocol):
@@ -47,6 +50,14 @@ def _phrase_filter(index: Index, query: str, filters: Filters) -> Filters:
     return replace(filters, doc_ids=tuple(sorted(docs)))
 
 
+def _tag_filter(index: Index, filters: Filters) -> Filters:
+    """Tags live in the catalog only: a tag filter becomes the ids of the documents it keeps."""
+    if not filters.tags:
+        return filters
+    docs = index.catalog.documents(filters)
+    return replace(filters, tags=(), doc_ids=tuple(d.id for d in docs))
+
+
 def lexical_candidates(index: Index, query: str, filters: Filters, limit: int) -> Ranking:
     expression = match_expression(query)
     if expression is None:
@@ -76,19 +87,26 @@ def search(
     """Documents answering the query, best first, each with its best passages."""
     if not query.strip():
         return []
-    filters = _phrase_filter(index, query, filters)
+    filters = _tag_filter(index, _phrase_filter(index, query, filters))
     if filters.doc_ids is not None and not filters.doc_ids:
         return []
     limit = max(options.candidates, 3 * options.k)
-    lexical = options.method in (Method.BM25, Method.HYBRID, Method.RERANK)
+    # Without a usable vector index every method answers from words alone (never an error).
     dense = options.method in (Method.DENSE, Method.HYBRID, Method.RERANK)
+    dense = dense and index.vectors.available
+    lexical = options.method in (Method.BM25, Method.HYBRID, Method.RERANK) or not dense
     # The dense retriever works on its own thread (batching concurrent searches) meanwhile.
     pending = index.dense.submit(query, filters, limit) if dense else None
     rankings: list[Ranking] = []
     if lexical:
         rankings.append(lexical_candidates(index, query, filters, limit))
     if pending is not None:
-        rankings.append(pending.result())
+        try:
+            rankings.append(pending.result())
+        except Exception:  # a broken or unreachable vector store: words alone still answer
+            log.exception("dense retrieval failed; answering from words only")
+            if not lexical:
+                rankings.append(lexical_candidates(index, query, filters, limit))
     weights = list(options.weights) if len(rankings) == 2 else None
     chunk_scores = (
         dict(fuse(rankings, options.fusion, weights)) if len(rankings) > 1 else dict(rankings[0])
@@ -105,7 +123,7 @@ def search(
     by_doc: dict[str, list[tuple[str, float]]] = {}
     for cid, score in sorted(chunk_scores.items(), key=lambda kv: -kv[1]):
         by_doc.setdefault(_doc_of(cid), []).append((cid, score))
-    return _hits(index, query, doc_ranking, by_doc, options)
+    return _hits(index, query, doc_ranking, by_doc, options, filters)
 
 
 def _hits(
@@ -114,10 +132,13 @@ def _hits(
     doc_ranking: list[tuple[str, float]],
     by_doc: dict[str, list[tuple[str, float]]],
     options: SearchOptions,
+    filters: Filters,
 ) -> list[Hit]:
     """The first k searchable documents of the ranking, with passages for the first few.
 
     Chunk texts are read only for the passages shown, so a deep ranking (for facets) is cheap.
+    The viewer is checked again against the catalog: the vector store's copy of visibility
+    could lag behind a change made while it was unavailable.
     """
     terms = query_terms(query)
     hits: list[Hit] = []
@@ -126,7 +147,9 @@ def _hits(
         # fetch a little more than needed: a candidate may no longer be READY
         window = doc_ranking[start : start + options.k - len(hits) + 10]
         start += len(window)
-        found = index.catalog.documents(Filters(doc_ids=tuple(d for d, _ in window)))
+        found = index.catalog.documents(
+            Filters(doc_ids=tuple(d for d, _ in window), viewer=filters.viewer)
+        )
         documents = {d.id: d for d in found}
         scores = dict(window)
         shown = [d for d, _ in window if d in documents][: options.k - len(hits)]
@@ -197,6 +220,9 @@ def _rerank(
 def related(index: Index, doc_id: str, filters: Filters = Filters(), k: int = 5) -> list[Hit]:
     """Documents nearest to a document (its mean chunk vector), excluding itself."""
     index.catalog.get(doc_id)
+    if not index.vectors.available:
+        return []
+    filters = _tag_filter(index, filters)
     ids = index.vectors.ids_of_document(doc_id)
     vectors = index.vectors.vectors_of(ids)
     if len(vectors) == 0:
@@ -206,7 +232,6 @@ def related(index: Index, doc_id: str, filters: Filters = Filters(), k: int = 5)
     filters = replace(filters, exclude_doc_ids=(*filters.exclude_doc_ids, doc_id))
     ranking = index.vectors.query(centroid.astype(np.float32), filters, limit=max(50, 10 * k))
     doc_ranking = _by_document(ranking)
-    documents = {
-        d.id: d for d in index.catalog.documents(Filters(doc_ids=tuple(d for d, _ in doc_ranking)))
-    }
+    kept = Filters(doc_ids=tuple(d for d, _ in doc_ranking), viewer=filters.viewer)
+    documents = {d.id: d for d in index.catalog.documents(kept)}
     return [Hit(documents[d], s) for d, s in doc_ranking if d in documents][:k]

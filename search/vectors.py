@@ -1,10 +1,18 @@
-"""The dense index: chunk embeddings in a Chroma collection, always with our own vectors."""
+"""The dense index: chunk embeddings in a Chroma collection, always with our own vectors.
+
+Beside each vector Chroma keeps only what retrieval filters on, all short scalars (ids,
+kind, community, a date number, visibility, owner): tags and other lists stay in the catalog,
+so no document's metadata can grow the vector store's records. A collection that cannot be
+read (for example one broken by an earlier write) leaves the store unavailable rather than the
+hub unable to start; `reset()` rebuilds it empty.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import chromadb
@@ -12,9 +20,12 @@ import numpy as np
 from chromadb.config import Settings
 
 from search.embedder import Vectors
+from search.errors import VectorStoreUnavailable
 from search.models import ChunkRecord, DocumentRecord, Filters, Visibility
 
 COLLECTION = "chunks"
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def chunk_metadata(doc: DocumentRecord, chunk: ChunkRecord) -> dict[str, Any]:
@@ -28,20 +39,21 @@ def chunk_metadata(doc: DocumentRecord, chunk: ChunkRecord) -> dict[str, Any]:
         "visibility": doc.visibility.value,
         "owner": doc.owner or "",
     }
-    if doc.tags:
-        meta["tags"] = list(doc.tags)
     return meta
 
 
 def where_clause(filters: Filters) -> dict[str, Any] | None:
-    """A Chroma `where` filter equivalent to the catalog's SQL filter."""
+    """A Chroma `where` filter equivalent to the catalog's SQL filter.
+
+    Tags are not in the vector store: the caller turns a tag filter into document ids first.
+    """
+    if filters.tags:
+        raise ValueError("tag filters must be resolved to document ids before a vector query")
     clauses: list[dict[str, Any]] = []
     if filters.kind:
         clauses.append({"kind": filters.kind.value})
     if filters.community:
         clauses.append({"community": filters.community})
-    for tag in filters.tags:
-        clauses.append({"tags": {"$contains": tag}})
     if filters.date_from:
         clauses.append({"date": {"$gte": int(filters.date_from.replace("-", ""))}})
     if filters.date_to:
@@ -83,9 +95,18 @@ class VectorStore:
     """A Chroma collection of chunk vectors, cosine distance: embedded, or on a server."""
 
     def __init__(self, path: Path, url: str | None = None, collection: str = COLLECTION) -> None:
-        self._client = open_client(path, url)
         self.name = collection
-        self._collection = self._open_collection()
+        self.error: str | None = None  # why the store cannot be used, if it cannot
+        self._client: Any = None
+        self._collection: Any = None
+        try:
+            self._client = open_client(path, url)
+            self._collection = self._open_collection()
+            self._collection.get(limit=1, include=[])  # a broken collection fails here
+        except ValueError:
+            raise  # a malformed COMMONS_CHROMA_URL: a setting to fix, not a store to rebuild
+        except Exception as exc:
+            self._broken(exc)
 
     def _open_collection(self) -> Any:
         return self._client.get_or_create_collection(
@@ -94,8 +115,30 @@ class VectorStore:
             configuration={"hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 200}},
         )
 
+    def _broken(self, exc: Exception) -> None:
+        self.error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        log.error("the vector index is unavailable: %s", self.error)
+
+    def _use(self, work: Callable[[Any], T]) -> T:
+        """Run `work` on the collection; an error inside Chroma marks the store unavailable."""
+        if self.error is not None:
+            raise VectorStoreUnavailable(self.error)
+        try:
+            return work(self._collection)
+        except ValueError:
+            raise  # our own bad argument, not a broken store
+        except Exception as exc:
+            if type(exc).__name__ == "InternalError":  # Chroma's storage failed
+                self._broken(exc)
+                raise VectorStoreUnavailable(self.error or str(exc)) from exc
+            raise
+
+    @property
+    def available(self) -> bool:
+        return self.error is None
+
     def count(self) -> int:
-        return int(self._collection.count())
+        return int(self._use(lambda c: c.count()))
 
     def add(self, doc: DocumentRecord, chunks: Sequence[ChunkRecord], vectors: Vectors) -> None:
         self.add_many([(doc, chunks, vectors)])
@@ -116,21 +159,24 @@ class VectorStore:
         batch = 2000
         for start in range(0, len(rows), batch):
             part = rows[start : start + batch]
-            self._collection.upsert(
+            self._use(lambda c, part=part: c.upsert(  # type: ignore[misc]
                 ids=[cid for cid, _, _ in part],
                 embeddings=np.stack([vector for _, vector, _ in part]),
                 metadatas=[meta for _, _, meta in part],
-            )
+            ))
 
     def delete_document(self, doc_id: str) -> None:
-        self._collection.delete(where={"doc_id": doc_id})
+        self._use(lambda c: c.delete(where={"doc_id": doc_id}))
 
     def update_metadata(self, doc: DocumentRecord, chunks: Sequence[ChunkRecord]) -> None:
-        """Refresh filter fields after a metadata change, without re-embedding."""
+        """Refresh filter fields after a metadata change, without re-embedding.
+
+        Chroma merges metadata on update; `tags: None` removes the tag lists that vectors
+        written before version 3 carried.
+        """
         if chunks:
-            self._collection.update(
-                ids=[c.id for c in chunks], metadatas=[chunk_metadata(doc, c) for c in chunks]
-            )
+            metadatas = [{**chunk_metadata(doc, c), "tags": None} for c in chunks]
+            self._use(lambda c: c.update(ids=[ch.id for ch in chunks], metadatas=metadatas))
 
     def query(self, vector: Vectors, filters: Filters, limit: int) -> list[tuple[str, float]]:
         """Nearest chunks as (chunk id, cosine similarity), best first."""
@@ -146,12 +192,10 @@ class VectorStore:
         """
         if limit <= 0 or not len(vectors):
             return [[] for _ in range(len(vectors))]
-        result = self._collection.query(
-            query_embeddings=vectors,
-            n_results=limit,
-            where=where_clause(filters),
-            include=["distances"],
-        )
+        where = where_clause(filters)
+        result = self._use(lambda c: c.query(
+            query_embeddings=vectors, n_results=limit, where=where, include=["distances"],
+        ))
         distances = result["distances"] or [[] for _ in result["ids"]]
         return [
             [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=True)]
@@ -161,20 +205,22 @@ class VectorStore:
     def vectors_of(self, chunk_ids: Sequence[str]) -> Vectors:
         if not chunk_ids:
             return np.zeros((0, 0), dtype=np.float32)
-        got = self._collection.get(ids=list(chunk_ids), include=["embeddings"])
+        got = self._use(lambda c: c.get(ids=list(chunk_ids), include=["embeddings"]))
         order = {cid: i for i, cid in enumerate(got["ids"])}
         embeddings = got["embeddings"]
         assert embeddings is not None
         return np.asarray([embeddings[order[c]] for c in chunk_ids if c in order], np.float32)
 
     def ids_of_document(self, doc_id: str) -> list[str]:
-        return list(self._collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+        return list(self._use(lambda c: c.get(where={"doc_id": doc_id}, include=[]))["ids"])
 
     def all_ids(self) -> set[str]:
         ids: set[str] = set()
         offset, page = 0, 5000
         while True:
-            got = self._collection.get(include=[], limit=page, offset=offset)["ids"]
+            got = self._use(
+                lambda c, offset=offset: c.get(include=[], limit=page, offset=offset)  # type: ignore[misc]
+            )["ids"]
             ids.update(got)
             if len(got) < page:
                 return ids
@@ -182,9 +228,19 @@ class VectorStore:
 
     def delete_ids(self, chunk_ids: Sequence[str]) -> None:
         if chunk_ids:
-            self._collection.delete(ids=list(chunk_ids))
+            self._use(lambda c: c.delete(ids=list(chunk_ids)))
 
     def reset(self) -> None:
-        """Drop every vector (for reindex with another model)."""
-        self._client.delete_collection(self.name)
+        """Drop every vector and start an empty collection (reindex: new model, broken store).
+
+        Chroma can delete a collection that it can no longer read.
+        """
+        if self._client is None:
+            raise VectorStoreUnavailable(self.error or "no connection to the vector store")
+        try:
+            self._client.delete_collection(self.name)
+        except Exception as exc:  # absent, or so broken that only a new one will do
+            log.warning("deleting the vector collection failed: %s", exc)
         self._collection = self._open_collection()
+        self._collection.get(limit=1, include=[])
+        self.error = None

@@ -13,6 +13,7 @@ from fastapi_offline import FastAPIOffline
 
 from ingest.consistency import repair
 from search.embedder import Embedder
+from search.job_table import JobTable
 from service import errors, security, web
 from service.jobs import JobQueue
 from service.routes import documents, search, system
@@ -54,7 +55,7 @@ def create_app(
         )
     runtime = open_runtime(settings, embedder=embedder)
     repair(runtime.pipeline)  # finish writes a crash interrupted
-    jobs = JobQueue()
+    jobs = JobQueue(JobTable(runtime.index.catalog), runtime.run_upload_job)  # resumes any
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -13,7 +13,7 @@ from ingest.errors import (
     UnreadableFile,
     UnsupportedFileType,
 )
-from search.errors import DocumentNotFoundError
+from search.errors import DocumentNotFoundError, VectorStoreUnavailable
 
 STATUS_FOR: dict[type[Exception], int] = {
     UnsupportedFileType: 415,
@@ -22,6 +22,7 @@ STATUS_FOR: dict[type[Exception], int] = {
     NoTextError: 422,
     MetadataError: 422,
     DocumentNotFoundError: 404,
+    VectorStoreUnavailable: 503,
 }
 
 
@@ -38,3 +39,4 @@ def install(app: FastAPI) -> None:
 
     app.add_exception_handler(IngestError, handle)
     app.add_exception_handler(DocumentNotFoundError, handle)
+    app.add_exception_handler(VectorStoreUnavailable, handle)

@@ -1,66 +1,79 @@
-"""Background ingest jobs for large uploads, run one at a time by a worker thread."""
+"""Background ingest jobs for large uploads: persisted, run one at a time, resumed after a crash.
+
+An accepted job (HTTP 202) is a row in the catalog's database before the answer is sent, so
+a crash loses nothing: at start-up, jobs that were being processed go back in the queue.
+Several server processes on one database share the queue; each job has one taker.
+"""
 
 from __future__ import annotations
 
-import queue
+import logging
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Literal
+from typing import Any
 
 from ingest.models import IngestResult, Outcome
+from search.job_table import JobRecord, JobStatus, JobTable
 
-JobStatus = Literal["queued", "processing", "done", "failed"]
+log = logging.getLogger(__name__)
 
-
-@dataclass
-class Job:
-    id: str
-    filename: str
-    status: JobStatus = "queued"
-    reason: str | None = None
-    result: IngestResult | None = None
-    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+Work = Callable[[JobRecord, bytes], IngestResult]
+POLL_SECONDS = 2.0  # how often an idle worker looks for jobs other processes queued
 
 
 class JobQueue:
-    """A FIFO of ingest callables; status is kept in memory for polling."""
+    """A persistent FIFO of uploads; a worker thread runs `work` on each."""
 
-    def __init__(self) -> None:
-        self._jobs: dict[str, Job] = {}
-        self._queue: queue.Queue[tuple[Job, Callable[[], IngestResult]] | None] = queue.Queue()
+    def __init__(self, table: JobTable, work: Work) -> None:
+        self._table = table
+        self._work = work
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        resumed = table.resume_interrupted()
+        if resumed:
+            log.warning("resuming %d upload job(s) a restart interrupted", resumed)
+        table.forget_finished()
         self._worker = threading.Thread(target=self._run, name="ingest-jobs", daemon=True)
         self._worker.start()
 
-    def submit(self, filename: str, work: Callable[[], IngestResult]) -> Job:
-        job = Job(id=uuid.uuid4().hex, filename=filename)
-        self._jobs[job.id] = job
-        self._queue.put((job, work))
+    def submit(self, filename: str, payload: bytes, owner: str | None,
+               request: dict[str, Any]) -> JobRecord:
+        """Queue an upload; once this returns, the job survives a crash."""
+        job = JobRecord(id=uuid.uuid4().hex, filename=filename, status=JobStatus.QUEUED,
+                        owner=owner, request=request)
+        self._table.add(job, payload)
+        self._wake.set()
         return job
 
-    def get(self, job_id: str) -> Job | None:
-        return self._jobs.get(job_id)
+    def get(self, job_id: str) -> JobRecord | None:
+        return self._table.get(job_id)
 
     def close(self) -> None:
-        self._queue.put(None)
+        self._stop.set()
+        self._wake.set()
         self._worker.join(timeout=30)
 
     def _run(self) -> None:
-        while True:
-            entry = self._queue.get()
-            if entry is None:
-                return
-            job, work = entry
-            job.status = "processing"
+        while not self._stop.is_set():
             try:
-                result = work()
-            except Exception as exc:
-                job.status, job.reason = "failed", f"indexing failed: {exc}"
+                claimed = self._table.claim()
+            except Exception:
+                log.exception("could not read the job queue")
+                claimed = None
+            if claimed is None:
+                self._wake.wait(POLL_SECONDS)
+                self._wake.clear()
                 continue
-            job.result = result
+            job, payload = claimed
+            try:
+                result = self._work(job, payload)
+            except Exception as exc:
+                log.exception("upload job %s failed", job.id)
+                self._table.finish(job.id, JobStatus.FAILED, f"indexing failed: {exc}")
+                continue
             if result.outcome is Outcome.FAILED:
-                job.status, job.reason = "failed", result.reason
+                self._table.finish(job.id, JobStatus.FAILED, result.reason)
             else:
-                job.status = "done"
+                doc = result.document
+                self._table.finish(job.id, JobStatus.DONE, doc_id=doc.id if doc else None)

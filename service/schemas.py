@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ingest.fields import LIMITS
 from search.models import DocumentRecord, Hit, Kind, Passage, Visibility
 
 API_VERSION = "1.0.0"
@@ -79,6 +81,8 @@ class SearchOut(BaseModel):
     query: str
     results: list[HitOut]
     facets: Facets = Field(description="Counts by kind, community, tags and year.")
+    notice: str | None = Field(None, description="Set when the answer is limited, e.g. the "
+                               "vector index is unavailable and only words were matched.")
 
 
 class DocumentList(BaseModel):
@@ -109,16 +113,33 @@ class JobOut(BaseModel):
     filename: str
     reason: str | None = None
     document: DocumentOut | None = None
+    created_at: str = ""
+    updated_at: str = ""
 
 
 class MetadataPatch(BaseModel):
-    title: str | None = Field(None, min_length=1, max_length=300)
+    """Fields to change; a field left out stays. null clears community, tags, authors and
+    date; title, kind and visibility cannot be null."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(None, min_length=1, max_length=LIMITS.title)
     kind: Kind | None = None
-    community: str | None = Field(None, max_length=120)
-    tags: list[str] | None = None
-    authors: list[str] | None = None
-    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    community: str | None = Field(None, max_length=LIMITS.community)
+    tags: list[Annotated[str, Field(max_length=LIMITS.tag)]] | None = Field(
+        None, max_length=LIMITS.tags)
+    authors: list[Annotated[str, Field(max_length=LIMITS.author)]] | None = Field(
+        None, max_length=LIMITS.authors)
+    date: Annotated[dt.date, Field(strict=True)] | None = Field(
+        None, description="yyyy-mm-dd, a real date between 1900 and 2100.")
     visibility: Visibility | None = None
+
+    @model_validator(mode="after")
+    def _required_fields_stay(self) -> MetadataPatch:
+        for name in ("title", "kind", "visibility"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
 
 
 class RelatedOut(BaseModel):
@@ -133,6 +154,8 @@ class HealthOut(BaseModel):
     documents: int = Field(description="Documents the caller may see.")
     chunks: int | None = Field(description="Size of the whole index (admins only).")
     data_writable: bool
+    vectors: Literal["ok", "unavailable"] = "ok"
+    problems: list[str] = Field(default_factory=list, description="What is degraded and why.")
 
 
 class StatsOut(BaseModel):

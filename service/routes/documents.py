@@ -9,17 +9,20 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
+from ingest import fields
 from ingest.errors import FileTooLarge, MetadataError, UnsupportedFileType
+from ingest.fields import LIMITS
 from ingest.loaders import load
 from ingest.loaders.pdf import MAX_PAGES
 from ingest.metadata import parse_list
 from ingest.models import IngestResult, Outcome, Overrides
-from ingest.uploads import pdf_page_count, safe_filename, upload_item
+from ingest.uploads import pdf_page_count, safe_filename, saved_overrides, upload_item
+from search.job_table import JobRecord
 from search.models import DocumentRecord, Filters, Kind, Visibility
 from search.retrieval import related
 from service.deps import Caller, JobsDep, ReaderDep, RuntimeDep, WriterDep, visible_document
 from service.errors import status_for
-from service.jobs import Job
+from service.jobs import JobQueue
 from service.routes.search import filters_from
 from service.schemas import (
     DocumentDetail,
@@ -35,6 +38,9 @@ from service.schemas import (
 )
 
 router = APIRouter(prefix="/documents", tags=["documents"])
+
+MAX_OFFSET = 1_000_000  # past every real hub's size; larger numbers overflow SQLite
+MAX_LIST_CHARS = 5_000  # a comma-separated tags or authors field
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut} for code in (401, 404, 413, 415, 422)
@@ -60,13 +66,15 @@ def upload_document(
     jobs: JobsDep,
     caller: WriterDep,
     file: Annotated[UploadFile, File(description="A .md, .txt, .pdf or .docx file.")],
-    title: Annotated[str | None, Form(max_length=300)] = None,
+    title: Annotated[str | None, Form(max_length=LIMITS.title)] = None,
     kind: Annotated[Kind | None, Form(description="Default: the file's own, else "
                                      "session-note.")] = None,
-    community: Annotated[str | None, Form(max_length=120)] = None,
-    tags: Annotated[str | None, Form(description="Comma-separated.")] = None,
+    community: Annotated[str | None, Form(max_length=LIMITS.community)] = None,
+    tags: Annotated[str | None, Form(max_length=MAX_LIST_CHARS,
+                                     description="Comma-separated.")] = None,
     date: Annotated[date | None, Form()] = None,
-    authors: Annotated[str | None, Form(description="Comma-separated roles or names.")] = None,
+    authors: Annotated[str | None, Form(max_length=MAX_LIST_CHARS,
+                                        description="Comma-separated roles or names.")] = None,
     visibility: Annotated[Visibility, Form(
         description="public, community (members of its community) or private (you and "
         "admins).")] = Visibility.PUBLIC,
@@ -85,27 +93,49 @@ def upload_document(
     data = _read_limited(file, settings.max_upload_mb * 1_048_576)
     overrides = Overrides(
         kind=kind.value if kind else None, default_kind=Kind.SESSION_NOTE.value,
-        community=community or None, title=title or None,
-        tags=parse_list(tags) if tags else None,
-        authors=parse_list(authors) if authors else None,
-        date=date.isoformat() if date else None, pii=pii,
-        visibility=visibility.value, owner=caller.user_id,
+        community=fields.community(community), title=fields.clean_text(title or "") or None,
+        tags=fields.tags(parse_list(tags)) if tags else None,
+        authors=fields.authors(parse_list(authors)) if authors else None,
+        date=fields.day(date), pii=pii, visibility=visibility.value, owner=caller.user_id,
     )
-    if visibility is Visibility.COMMUNITY and not community:
+    if visibility is Visibility.COMMUNITY and not overrides.community:
         raise MetadataError("community visibility needs a community")
-    item = upload_item(name, data, overrides)
+    _may_write_into(caller, overrides.community)
+    viewer = caller.viewer
+    item = upload_item(name, data, overrides, may_see=viewer.sees)
     pages = pdf_page_count(data) if suffix == ".pdf" else None
     if pages is not None and settings.sync_pdf_pages < pages <= MAX_PAGES:
-        runtime.pipeline.originals.put(data)  # kept before indexing starts
-        runtime.index.catalog.audit(caller.name, "upload", None, item.source)
-        return _accepted(jobs.submit(name, lambda: runtime.ingest_one(item)))
-    prepared = runtime.pipeline.prepare(item)  # loads, checks and stores the original
+        return _accepted(_queue(jobs, caller, name, data, overrides))  # read in the background
+    prepared = runtime.pipeline.prepare(item)  # loads and checks; writes nothing
     if isinstance(prepared, IngestResult):
         return _answer(prepared)
-    runtime.index.catalog.audit(caller.name, "upload", prepared.doc.id, prepared.doc.source)
+    _may_write_into(caller, prepared.doc.community)
     if len(prepared.chunks) > settings.sync_chunks:
-        return _accepted(jobs.submit(name, lambda: runtime.write_one(prepared)))
-    return _answer(runtime.write_one(prepared))
+        return _accepted(_queue(jobs, caller, name, data, overrides))
+    result = runtime.write_one(prepared)
+    if result.outcome is not Outcome.FAILED and result.document is not None:
+        runtime.index.catalog.audit(caller.name, "upload", result.document.id,
+                                    result.document.source)
+    return _answer(result)
+
+
+def _queue(jobs: JobQueue, caller: Caller, name: str, data: bytes,
+           overrides: Overrides) -> JobRecord:
+    """A background job for a large upload, with the uploader's rights at the time."""
+    viewer = caller.viewer
+    request = {
+        "overrides": saved_overrides(overrides),
+        "viewer": {"user_id": viewer.user_id, "communities": list(viewer.communities),
+                   "admin": viewer.admin},
+        "actor": caller.name,
+    }
+    return jobs.submit(name, data, owner=caller.user_id, request=request)
+
+
+def _may_write_into(caller: Caller, community: str | None) -> None:
+    if not caller.viewer.writes_into(community):
+        raise HTTPException(403, f"You may add documents only to your own communities, not "
+                                 f"to '{community}'.")
 
 
 def _may_change(caller: Caller, doc: DocumentRecord) -> None:
@@ -114,8 +144,8 @@ def _may_change(caller: Caller, doc: DocumentRecord) -> None:
                                  "change this document.")
 
 
-def _accepted(job: Job) -> JSONResponse:
-    body = JobOut(id=job.id, status=job.status, filename=job.filename)
+def _accepted(job: JobRecord) -> JSONResponse:
+    body = JobOut(id=job.id, status=job.status.value, filename=job.filename)
     return JSONResponse(body.model_dump(mode="json"), status_code=202,
                         headers={"Location": f"/api/jobs/{job.id}"})
 
@@ -141,7 +171,7 @@ def list_documents(
     date_to: date | None = None,
     sort: Annotated[str, Query(pattern="^(title|date|-date|added)$")] = "title",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> DocumentList:
     """Documents by kind, community, tag and date; sorted by title, date, -date or added."""
     filters = filters_from(caller, kind, community, tag, date_from, date_to)
@@ -177,17 +207,46 @@ def download_original(runtime: RuntimeDep, caller: ReaderDep, doc_id: str) -> Re
     )
 
 
-@router.patch("/{doc_id}", response_model=DocumentOut, responses=ERRORS)
+@router.patch("/{doc_id}", response_model=DocumentOut, responses={**ERRORS, 403: {
+    "model": ErrorOut}})
 def patch_document(
     runtime: RuntimeDep, caller: WriterDep, doc_id: str, patch: MetadataPatch
 ) -> DocumentOut:
-    """Change title, kind, community, tags, authors, date or visibility; no re-embedding."""
-    _may_change(caller, visible_document(runtime, caller, doc_id))
-    fields = patch.model_dump(exclude_unset=True)
-    runtime.index.catalog.audit(caller.name, "change", doc_id, ", ".join(sorted(fields)))
-    if "kind" in fields and fields["kind"] is None:
-        raise HTTPException(422, "kind cannot be empty")
-    return DocumentOut.of(runtime.update_metadata(doc_id, **fields))
+    """Change title, kind, community, tags, authors, date or visibility; no re-embedding.
+
+    null clears community, tags, authors or date.
+    """
+    doc = visible_document(runtime, caller, doc_id)
+    _may_change(caller, doc)
+    changes = bounded_changes(patch)
+    if "community" in changes:
+        _may_write_into(caller, changes["community"])
+    visibility = changes.get("visibility", doc.visibility)
+    if visibility is Visibility.COMMUNITY and not changes.get("community", doc.community):
+        raise MetadataError("community visibility needs a community")
+    changed = runtime.update_metadata(doc_id, **changes)
+    runtime.index.catalog.audit(caller.name, "change", doc_id, ", ".join(sorted(changes)))
+    return DocumentOut.of(changed)
+
+
+def bounded_changes(patch: MetadataPatch) -> dict[str, Any]:
+    """The patch's fields, cleaned and bounded as on every other way in (422 otherwise)."""
+    given = patch.model_dump(exclude_unset=True)
+    changes: dict[str, Any] = {}
+    for key, value in given.items():
+        if key == "title":
+            changes[key] = fields.title(value)
+        elif key == "community":
+            changes[key] = fields.community(value)
+        elif key == "tags":
+            changes[key] = fields.tags(value or ())
+        elif key == "authors":
+            changes[key] = fields.authors(value or ())
+        elif key == "date":
+            changes[key] = fields.day(value)
+        else:
+            changes[key] = value
+    return changes
 
 
 @router.delete("/{doc_id}", status_code=204, responses=ERRORS)
@@ -195,8 +254,8 @@ def delete_document(runtime: RuntimeDep, caller: WriterDep, doc_id: str) -> Resp
     """Remove a document from every index, and its original."""
     doc = visible_document(runtime, caller, doc_id)
     _may_change(caller, doc)
-    runtime.index.catalog.audit(caller.name, "delete", doc_id, doc.source)
     runtime.delete(doc_id)
+    runtime.index.catalog.audit(caller.name, "delete", doc_id, doc.source)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

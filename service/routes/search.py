@@ -17,6 +17,8 @@ from service.schemas import HitOut, SearchOut
 router = APIRouter(tags=["search"])
 
 FACET_DEPTH = 50
+WORDS_ONLY = ("Search by meaning is unavailable just now, so these results only match your "
+              "words. An administrator can restore it with `commons reindex`.")
 
 
 def filters_from(
@@ -63,9 +65,10 @@ def answer(
 ) -> SearchOut:
     """The search's answer (for the API and the web page)."""
     filters = filters_from(caller, kind, community, tag, date_from, date_to)
+    notice = WORDS_ONLY if runtime.index.vector_error is not None else None
     if not q.strip():
         documents = runtime.index.catalog.documents(filters, sort="-date")
-        return SearchOut(query=q, results=[], facets=facet_counts(documents))
+        return SearchOut(query=q, results=[], facets=facet_counts(documents), notice=notice)
     # facets count the first FACET_DEPTH documents; passages are read for the first k only
     hits = runtime.search(q, filters, k=max(k, FACET_DEPTH), passage_hits=k,
                           method=method or runtime.default_method)
@@ -73,4 +76,5 @@ def answer(
         query=q,
         results=[HitOut.of(h) for h in hits[:k]],
         facets=facet_counts(h.document for h in hits),
+        notice=notice,
     )

@@ -7,8 +7,12 @@ from collections import Counter
 
 from fastapi import APIRouter, HTTPException
 
+from search.errors import DocumentNotFoundError
+from search.job_table import JobStatus
 from search.models import Filters
-from service.deps import CallerDep, JobsDep, ReaderDep, Role, RuntimeDep
+from service.deps import Caller, CallerDep, JobsDep, ReaderDep, Role, RuntimeDep, visible_document
+from service.jobs import JobQueue
+from service.runtime import Runtime
 from service.schemas import DocumentOut, ErrorOut, HealthOut, JobOut, StatsOut
 
 router = APIRouter(tags=["system"])
@@ -20,12 +24,19 @@ def health(runtime: RuntimeDep, caller: CallerDep) -> HealthOut:
     index = runtime.index
     writable = os.access(index.data_dir, os.W_OK)
     admin = caller.role is Role.ADMIN
+    problems = [] if writable else ["the data folder cannot be written"]
+    if index.vector_error is not None:
+        detail = f" ({index.vector_error})" if admin else ""
+        problems.append(f"the vector index cannot be used{detail}: search matches words "
+                        "only until an administrator runs `commons reindex`")
     return HealthOut(
-        status="ok" if writable else "degraded",
+        status="degraded" if problems else "ok",
         model=index.embedder.name, dimension=index.embedder.dimension,
         documents=index.catalog.count(Filters(viewer=caller.viewer)),
         chunks=index.catalog.chunk_count() if admin else None,
         data_writable=writable,
+        vectors="ok" if index.vector_error is None else "unavailable",
+        problems=problems,
     )
 
 
@@ -45,11 +56,30 @@ def stats(runtime: RuntimeDep, caller: ReaderDep) -> StatsOut:
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, responses={404: {"model": ErrorOut}})
-def get_job(jobs: JobsDep, _: ReaderDep, job_id: str) -> JobOut:
-    """State of a background upload: queued, processing, done or failed with the reason."""
+def get_job(runtime: RuntimeDep, jobs: JobsDep, caller: ReaderDep, job_id: str) -> JobOut:
+    """State of a background upload: queued, processing, done or failed with the reason.
+
+    Only its uploader and admins see a job; to anyone else it does not exist.
+    """
+    found = job_status(runtime, jobs, caller, job_id)
+    if found is None:
+        raise HTTPException(404, f"No job with id '{job_id}'.")
+    return found
+
+
+def job_status(runtime: Runtime, jobs: JobQueue, caller: Caller, job_id: str) -> JobOut | None:
+    """The job as its uploader (or an admin) may see it, else None."""
     job = jobs.get(job_id)
     if job is None:
-        raise HTTPException(404, f"No job with id '{job_id}'.")
-    document = job.result.document if job.result and job.status == "done" else None
-    return JobOut(id=job.id, status=job.status, filename=job.filename, reason=job.reason,
-                  document=DocumentOut.of(document) if document else None)
+        return None
+    if caller.role is not Role.ADMIN and not (caller.user_id and job.owner == caller.user_id):
+        return None
+    document = None
+    if job.status is JobStatus.DONE and job.doc_id:
+        try:
+            document = DocumentOut.of(visible_document(runtime, caller, job.doc_id))
+        except DocumentNotFoundError:  # deleted since, or no longer visible
+            document = None
+    return JobOut(id=job.id, status=job.status.value, filename=job.filename,
+                  reason=job.reason, document=document, created_at=job.created_at,
+                  updated_at=job.updated_at)

@@ -15,6 +15,7 @@ from service.web.format import kind_label
 MAX_QUERY = 1000
 BROWSE_SORTS = {"title": "Title A-Z", "-date": "Newest first", "date": "Oldest first"}
 PAGE_SIZE = 50
+MAX_OFFSET = 1_000_000  # a larger offset would overflow SQLite's integers
 
 
 def parse_kind(value: str | None) -> Kind | None:
@@ -115,7 +116,8 @@ class BrowseForm:
     @classmethod
     def parse(cls, kind: str | None, community: str | None, tag: str | None,
               sort: str | None, offset: str | None) -> BrowseForm:
-        start = int(offset) if offset and offset.isdigit() else 0
+        start = min(int(offset), MAX_OFFSET) if offset and offset.isascii() and \
+            offset.isdigit() else 0
         return cls(kind=parse_kind(kind), community=clean(community), tag=clean(tag),
                    sort=sort if sort in BROWSE_SORTS else "title", offset=start)
 

@@ -6,15 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from fastapi import HTTPException
-
 from search.facets import facet_counts
 from search.models import Filters, Kind
 from service.deps import Caller, Role
 from service.jobs import JobQueue
 from service.routes.documents import get_document, list_documents, related_documents
 from service.routes.search import answer
-from service.routes.system import get_job
+from service.routes.system import job_status
 from service.runtime import Runtime
 from service.schemas import DocumentDetail, DocumentList, DocumentOut, Facets, HitOut, JobOut
 from service.web.format import Part, outline
@@ -38,6 +36,7 @@ class SearchPage:
     recent_notes: list[DocumentOut] = field(default_factory=list)
     featured: list[DocumentOut] = field(default_factory=list)
     matching: list[DocumentOut] = field(default_factory=list)  # filters but no query
+    notice: str | None = None  # the answer is limited (e.g. words only)
 
     def community_choices(self) -> list[tuple[str, int | None]]:
         """Communities with their counts, keeping the chosen one even if it has none."""
@@ -77,7 +76,8 @@ def search_page(runtime: Runtime, caller: Caller, form: SearchForm) -> SearchPag
             runtime.search(form.q, Filters(kind=Kind.READING, viewer=caller.viewer), k=READINGS,
                            snippets=False)
         ]
-        return SearchPage(form, found.facets, results=found.results, readings=readings)
+        return SearchPage(form, found.facets, results=found.results, readings=readings,
+                          notice=found.notice)
     return SearchPage(
         form, found.facets,
         recent_notes=_documents(runtime, caller, Kind.SESSION_NOTE, "-date", RECENT_NOTES),
@@ -158,9 +158,6 @@ def upload_page(runtime: Runtime, caller: Caller) -> UploadPage:
     )
 
 
-def job_page(jobs: JobQueue, caller: Caller, job_id: str) -> JobOut | None:
-    """The job's state, or None if the server does not know it (e.g. after a restart)."""
-    try:
-        return get_job(jobs, caller, job_id)
-    except HTTPException:
-        return None
+def job_page(runtime: Runtime, jobs: JobQueue, caller: Caller, job_id: str) -> JobOut | None:
+    """The job's state, or None if there is no such job for this caller."""
+    return job_status(runtime, jobs, caller, job_id)

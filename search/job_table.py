@@ -1,0 +1,138 @@
+"""Background ingest jobs, kept in the catalog's database so that none is lost in a crash.
+
+A job holds the uploaded bytes only until the worker has run the whole pipeline on them
+(personal-data guard included); then the bytes are deleted, whatever the outcome. The
+database overwrites deleted content (`secure_delete`), so a refused upload leaves no copy.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from search.catalog import Catalog
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    filename TEXT NOT NULL,
+    owner TEXT,
+    request TEXT NOT NULL DEFAULT '{}',
+    status TEXT NOT NULL,
+    reason TEXT,
+    doc_id TEXT,
+    payload BLOB,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, created_at);
+"""
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """A background upload: who sent it, what they asked for, and where it got to."""
+
+    id: str
+    filename: str
+    status: JobStatus
+    owner: str | None = None  # the uploader's id; only they and admins may see the job
+    request: dict[str, Any] | None = None  # the upload's fields and the uploader's rights
+    reason: str | None = None
+    doc_id: str | None = None
+    created_at: str = ""
+    updated_at: str = ""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _record(row: sqlite3.Row) -> JobRecord:
+    return JobRecord(
+        id=row["id"], filename=row["filename"], status=JobStatus(row["status"]),
+        owner=row["owner"], request=json.loads(row["request"]), reason=row["reason"],
+        doc_id=row["doc_id"], created_at=row["created_at"], updated_at=row["updated_at"],
+    )
+
+
+_COLUMNS = "id, filename, owner, request, status, reason, doc_id, created_at, updated_at"
+
+
+class JobTable:
+    """The jobs table: add, claim the oldest queued, finish, and resume after a crash."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        with catalog.transaction() as db:
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+
+    def add(self, job: JobRecord, payload: bytes) -> None:
+        now = _now()
+        with self._catalog.transaction() as db:
+            db.execute(
+                f"INSERT INTO jobs({_COLUMNS}, payload) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (job.id, job.filename, job.owner, json.dumps(job.request or {}),
+                 JobStatus.QUEUED.value, None, None, now, now, payload),
+            )
+
+    def get(self, job_id: str) -> JobRecord | None:
+        rows = self._catalog.read(f"SELECT {_COLUMNS} FROM jobs WHERE id = ?", (job_id,))
+        return _record(rows[0]) if rows else None
+
+    def claim(self) -> tuple[JobRecord, bytes] | None:
+        """The oldest queued job, now marked processing (atomically: one taker only)."""
+        with self._catalog.transaction() as db:
+            row = db.execute(
+                f"SELECT {_COLUMNS}, payload FROM jobs WHERE status = ? "
+                "ORDER BY created_at, rowid LIMIT 1", (JobStatus.QUEUED.value,),
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute("UPDATE jobs SET status = ?, updated_at = ? WHERE id = ?",
+                       (JobStatus.PROCESSING.value, _now(), row["id"]))
+        job = _record(row)
+        return JobRecord(**{**job.__dict__, "status": JobStatus.PROCESSING}), bytes(row["payload"])
+
+    def finish(self, job_id: str, status: JobStatus, reason: str | None = None,
+               doc_id: str | None = None) -> None:
+        """Record the outcome and delete the uploaded bytes."""
+        with self._catalog.transaction() as db:
+            db.execute(
+                "UPDATE jobs SET status = ?, reason = ?, doc_id = ?, payload = NULL, "
+                "updated_at = ? WHERE id = ?",
+                (status.value, reason, doc_id, _now(), job_id),
+            )
+
+    def resume_interrupted(self) -> int:
+        """Put jobs a crash interrupted back in the queue; returns how many."""
+        with self._catalog.transaction() as db:
+            return db.execute(
+                "UPDATE jobs SET status = ?, updated_at = ? WHERE status = ?",
+                (JobStatus.QUEUED.value, _now(), JobStatus.PROCESSING.value),
+            ).rowcount
+
+    def forget_finished(self, days: int = 30) -> None:
+        """Drop the records of jobs that ended more than `days` ago."""
+        cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
+        with self._catalog.transaction() as db:
+            db.execute("DELETE FROM jobs WHERE status IN (?, ?) AND updated_at < ?",
+                       (JobStatus.DONE.value, JobStatus.FAILED.value, cutoff))
+
+    def queued(self) -> int:
+        rows = self._catalog.read("SELECT COUNT(*) FROM jobs WHERE status = ?",
+                                  (JobStatus.QUEUED.value,))
+        return int(rows[0][0])
