@@ -4,7 +4,9 @@ Session notes are about children and families; a phone number, a child's name or
 card number must be caught before it becomes searchable. Detection is regular expressions
 plus check digits, cue words for numbers that are only personal in context (a date is a date
 of birth only next to "DOB"), and vetoes for numbers that only look personal (ISBNs, DOIs).
-Limits: names only from the given list; no street without a number; a birthday with no cue
+Names come from the uploader's list and, without a list, from given-name and surname lists
+with a cue around them (ingest/pii_names.py). Limits: a name with no cue ("Sam refused to
+join circle time") unless listed; no street without a number; a birthday with no cue
 word ("turned 7 on 3 June"); a count before a capitalised street type ("1999 Main Street").
 """
 
@@ -15,6 +17,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+from ingest.pii_names import find_names
 
 
 class PiiKind(StrEnum):
@@ -213,11 +217,13 @@ def names_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.I)
 
 
-def detect(text: str, names: Sequence[str] = ()) -> list[Finding]:
+def detect(text: str, names: Sequence[str] = (), *, authors: Sequence[str] = (),
+           full_names: bool = True) -> list[Finding]:
     """Every finding in text, sorted and non-overlapping.
 
     Where spans clash the longer wins, then the more specific kind, so an email that contains
     a listed name is one email and a date inside a health card number is not reported twice.
+    authors and full_names are passed to the name finder (see ingest.pii_names.find_names).
     """
     rules = list(_RULES)
     if (pattern := names_pattern(names)) is not None:
@@ -235,6 +241,8 @@ def detect(text: str, names: Sequence[str] = ()) -> list[Finding]:
             ):
                 continue
             candidates.append((start, end, rank, rule.kind))
+    for start, end in find_names(text, authors, full_names=full_names):
+        candidates.append((start, end, len(rules), PiiKind.NAME))
     chosen: dict[int, Finding] = {}
     starts: list[int] = []  # of chosen findings, sorted; they never overlap
     for start, end, _, kind in sorted(candidates, key=lambda c: (c[0] - c[1], c[2], c[0])):
