@@ -7,9 +7,10 @@ redacted there in a form a file name can hold ("name-removed").
 
 Authors: the authors field and a file's author property name the people who wrote the
 document; a published author's name is not personal data about a child. So in those places,
-and in the body wherever a name matches one of the document's authors, a bare given name and
-surname is not flagged; anything else there is (an email, a phone number, a date of birth, a
-listed name, a name with an age or a family role beside it).
+and in the body wherever a name matches one of the document's authors or an author it cites,
+a bare given name and surname is not flagged; anything else there is (an email, a phone
+number, a date of birth, a listed name, a name with an age or a family role beside it), and an
+author entry holding any of those is read as free text, names included.
 """
 
 from __future__ import annotations
@@ -41,8 +42,31 @@ def ordinal(n: int) -> str:
 
 def field_place(where: str, text: str, names: Sequence[str], authors: Sequence[str] = (),
                 *, full_names: bool = True) -> Place:
-    return Place(where, text, tuple(detect(text, names, authors=authors,
-                                           full_names=full_names)))
+    """An author entry that holds other personal data (a date of birth, a phone) is read as
+    free text, so the name beside it is found too."""
+    findings = detect(text, names, authors=authors, full_names=full_names)
+    if findings and not full_names:
+        findings = detect(text, names, full_names=True)
+    return Place(where, text, tuple(findings))
+
+
+def list_places(where: str, values: Sequence[str], names: Sequence[str],
+                authors: Sequence[str] = (), *, full_names: bool = True) -> list[Place]:
+    """A list read as one text (so "Leo Park", "aged 4" is a name with an age), findings
+    given back to each entry."""
+    joined = ", ".join(values)
+    found = field_place(where, joined, names, authors, full_names=full_names).findings
+    places, start = [], 0
+    for value in values:
+        end = start + len(value)
+        mine = tuple(
+            Finding(f.kind, max(f.start, start) - start, min(f.end, end) - start,
+                    joined[max(f.start, start) : min(f.end, end)])
+            for f in found if f.start < end and start < f.end
+        )
+        places.append(Place(where, value, mine))
+        start = end + 2
+    return places
 
 
 def stem_as_text(stem: str) -> str:

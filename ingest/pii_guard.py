@@ -24,6 +24,7 @@ from ingest.pii_fields import (
     field_place,
     filename_place,
     kinds_phrase,
+    list_places,
     ordinal,
     redact_filename,
 )
@@ -71,12 +72,6 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-def _authors(document: LoadedDocument, carried: Carried) -> tuple[str, ...]:
-    """The document's authors, and the authors it cites anywhere in its body."""
-    found = [a for k in AUTHOR_KEYS for a in _strings(document.metadata.get(k))]
-    return (*carried.authors, *found, *sorted(cited_names(document.text)))
-
-
 @dataclass(frozen=True)
 class _Scan:
     """Places in the body (per section) and in the fields, each with its findings."""
@@ -97,7 +92,17 @@ class _Scan:
 
 
 def _scan(document: LoadedDocument, carried: Carried, names: Sequence[str]) -> _Scan:
-    authors = _authors(document, carried)
+    properties = {key: _strings(value) for key, value in document.metadata.items()}
+    author_places = {
+        key: list_places("in the file's properties", values, names, full_names=False)
+        for key, values in properties.items() if key in AUTHOR_KEYS
+    }
+    carried_authors = list_places("in the authors", carried.authors, names, full_names=False)
+    authors = (  # named as authors, with nothing else personal beside them; cited in the body
+        *(p.text for ps in [*author_places.values(), carried_authors] for p in ps
+          if not p.findings),
+        *sorted(cited_names(document.text)),
+    )
     order: dict[tuple[str, ...], int] = {}
     texts, headings = [], []
     for s in document.sections:
@@ -114,16 +119,14 @@ def _scan(document: LoadedDocument, carried: Carried, names: Sequence[str]) -> _
         headings.append([field_place(heading_where, h, names, authors)
                          for h in s.heading_path])
     metadata = {
-        key: [field_place("in the file's properties", v, names, authors,
-                          full_names=key not in AUTHOR_KEYS) for v in _strings(value)]
-        for key, value in document.metadata.items()
+        key: author_places.get(key)
+        or list_places("in the file's properties", values, names, authors)
+        for key, values in properties.items()
     }
     return _Scan(
         texts, headings, field_place("in the title", document.title or "", names, authors),
         metadata, field_place("in the title", carried.title, names, authors),
-        [field_place("in the tags", t, names, authors) for t in carried.tags],
-        [field_place("in the authors", a, names, authors, full_names=False)
-         for a in carried.authors],
+        list_places("in the tags", carried.tags, names, authors), carried_authors,
         filename_place(carried.filename, names, authors),
     )
 

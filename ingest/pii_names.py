@@ -76,6 +76,8 @@ AFTER_ROLE = re.compile(
     r"\b(?!\s+(?:and|or)\b)",
     re.I,
 )
+AFTER_BIRTH = re.compile(r"^\s*[,(:;-]?\s*(?:D\.?\s?O\.?\s?B\b|date\s+of\s+birth|born\b|b\.\s*\d)",
+                         re.I)
 AFTER_POSSESSIVE = re.compile(r"^['\u2019]s?\s+(?P<noun>[\w-]+)")
 CITED = re.compile(
     r"^(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)(?:[A-Z][\w'\u2019-]+\s+){0,2}[A-Z][\w'\u2019-]+)*"
@@ -215,7 +217,8 @@ def _strong(text: str, c: _Candidate) -> bool:
         role = fold(m["role"])
     if role in W.FAMILY or role in W.TITLES or (role and ordinary):
         return True
-    if BEFORE_NAME_WORD.search(before) or AFTER_AGED.match(after) or AFTER_SCHOOL.match(after):
+    if BEFORE_NAME_WORD.search(before) or AFTER_AGED.match(after) or AFTER_SCHOOL.match(after) \
+            or AFTER_BIRTH.match(after):
         return True
     if AFTER_AGE.match(after) and (known or after.lstrip().startswith("(")):
         return True

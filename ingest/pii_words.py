@@ -132,7 +132,9 @@ FUNCTION = _words(
     readings session sessions meeting meetings term week year years grade level room
     step stage module unit table figure page chapter slide phase round cohort group part
     section version number case option goal plan principle point tip activity follow
-    young little big older younger baby early late mid referral referrals review"""
+    young little big older younger baby early late mid referral referrals review children
+    kids students pupils learners teens teenagers youths clients participants people parents
+    carers families"""
 )
 """Words never taken as a name, whatever the lists say (sentence starts, note headings)."""
 

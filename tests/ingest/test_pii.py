@@ -54,7 +54,7 @@ def test_offsets_point_at_the_text_and_findings_are_sorted_and_disjoint() -> Non
 def test_a_date_is_a_date_of_birth_only_next_to_a_birth_cue() -> None:
     assert detect("CoP meeting 12/03/2016 at 3:30pm") == []
     assert kinds_and_texts("D.O.B. 12/03/2016") == [(PiiKind.DATE_OF_BIRTH, "12/03/2016")]
-    assert kinds_and_texts("Riley (b. 2012-11-09)") == [(PiiKind.DATE_OF_BIRTH, "2012-11-09")]
+    assert (PiiKind.DATE_OF_BIRTH, "2012-11-09") in kinds_and_texts("Riley (b. 2012-11-09)")
 
 
 def test_check_digits_separate_identifiers_from_look_alikes() -> None:
