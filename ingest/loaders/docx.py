@@ -18,8 +18,7 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import nsmap, qn
-from lxml import etree
+from docx.oxml.ns import qn
 
 from ingest.errors import UnreadableFile
 from ingest.models import LoadedDocument, Section
@@ -32,17 +31,17 @@ MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 MAX_XML_BYTES = 32 * 1024 * 1024
 # Paragraphs and table cells; a 600-page document has some tens of thousands.
 MAX_BLOCKS = 200_000
+# Runs and the pieces of text in them (text, tabs, breaks), some µs each to read; a
+# 600-page document (2 million characters) has some tens of thousands.
+MAX_PIECES = 500_000
 _HEADING = re.compile(r"^Heading (\d)$")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _V_MERGE = qn("w:vMerge")
 _VAL = qn("w:val")
-# A paragraph's text as python-docx reads it (runs, and runs in hyperlinks), in one XPath
-# compiled once per document: python-docx compiles one per paragraph and per run (~50 µs).
-_TEXT_XPATH = (
-    "(w:r | w:hyperlink/w:r)/*[self::w:br or self::w:cr or self::w:noBreakHyphen"
-    " or self::w:ptab or self::w:t or self::w:tab]"
-)
+_R, _HYPERLINK = qn("w:r"), qn("w:hyperlink")
+# What python-docx reads as a run's text; each element's str() is its text (a tab gives "\t").
+_RUN_TEXT = tuple(qn(f"w:{t}") for t in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab"))
 
 
 def _check_zip(data: bytes, filename: str) -> None:
@@ -106,16 +105,35 @@ class _Styles:
 
 
 class _Reader:
-    """Reads paragraphs and cells, refusing a document with more than MAX_BLOCKS of them."""
+    """Reads paragraphs and cells, within MAX_BLOCKS of them and MAX_PIECES of runs' text."""
 
     def __init__(self, filename: str) -> None:
-        self.filename, self.used = filename, 0
-        self.text_parts = etree.XPath(_TEXT_XPATH, namespaces={"w": nsmap["w"]})
+        self.filename, self.used, self.pieces = filename, 0, 0
 
     def text(self, paragraph: Any) -> str:
-        """A `<w:p>`'s text: python-docx's elements each give theirs (a tab, a break...)."""
+        """A `<w:p>`'s text as python-docx reads it: its runs and its hyperlinks' runs.
+
+        Walked child by child: python-docx's XPath for this takes quadratic time in libxml2
+        on a paragraph of millions of runs or tabs.
+        """
         self.spend()
-        return "".join(str(part) for part in self.text_parts(paragraph))
+        parts = []
+        for child in paragraph.iterchildren(_R, _HYPERLINK):
+            for run in (child,) if child.tag == _R else child.iterchildren(_R):
+                self.piece()
+                for part in run.iterchildren(*_RUN_TEXT):
+                    self.piece()
+                    parts.append(str(part))
+        return "".join(parts)
+
+    def piece(self) -> None:
+        self.pieces += 1
+        if self.pieces > MAX_PIECES:
+            raise UnreadableFile(
+                f"'{self.filename}' holds more than {MAX_PIECES:,} runs and pieces of text "
+                "(tabs, breaks), far more than a 600-page document. Save it again from Word, "
+                "or split it, and upload the parts"
+            )
 
     def spend(self) -> None:
         self.used += 1

@@ -10,7 +10,7 @@ import pytest
 from bench.hostile import huge_table, merged_column, nested_tables, wide_span, word_document
 from ingest.errors import NoTextError, UnreadableFile
 from ingest.loaders import load
-from ingest.loaders.docx import MAX_BLOCKS
+from ingest.loaders.docx import MAX_BLOCKS, MAX_PIECES
 
 
 def test_merged_cells_are_read_once_where_they_start() -> None:
@@ -57,3 +57,10 @@ def test_too_much_xml_and_too_deep_nesting_are_refused() -> None:
         load(huge_table(80_000), "table.docx")
     with pytest.raises(UnreadableFile, match="damaged Word document"):
         load(nested_tables(200, 1), "deep.docx")
+
+
+def test_a_paragraph_of_a_million_tabs_is_refused() -> None:
+    """python-docx's XPath for a paragraph's text is quadratic in libxml2 here."""
+    data = word_document(b"<w:p><w:r>" + b"<w:tab/>" * (MAX_PIECES + 10) + b"</w:r></w:p>")
+    with pytest.raises(UnreadableFile, match=f"more than {MAX_PIECES:,} runs and pieces"):
+        load(data, "tabs.docx")
