@@ -210,11 +210,9 @@ def _redacted(document: LoadedDocument, carried: Carried, scan: _Scan,
     return redacted_doc, redacted_carried
 
 
-def guard(document: LoadedDocument, carried: Carried | str, policy: PiiPolicy,
-          decision: str | None, names: Sequence[str] = ()) -> Guarded:
+def guard(document: LoadedDocument, carried: Carried, policy: PiiPolicy, decision: str | None,
+          names: Sequence[str] = ()) -> Guarded:
     """Apply the hub's policy (or the uploader's decision: 'redact' or 'keep')."""
-    if isinstance(carried, str):  # the old call order (a file name); goes once callers move
-        carried = Carried(document.title or "", (), (), carried)
     scan = _scan(document, carried, names)
     found = [p for p in scan.places() if p.findings]
     if not found:

@@ -317,3 +317,52 @@ def score(
                     tallies[kind].misses.append(f"{what} {kind}: {case.text[start:end]!r} in "
                                                 f"{case.text!r}")
     return tallies
+
+
+# Names found without a list (ingest/pii_names.py): development cases, written apart from the
+# held-out set in bench/pii_eval.jsonl, which is never used to tune the rules.
+NAMES_IN_CONTEXT: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Leo Brennan, aged 5, joined the nursery group this week.", ("Leo Brennan",)),
+    ("Her daughter Anouk (3) is in the toddler room.", ("Anouk",)),
+    ("Mum (Farida) asked about the transport form.", ("Farida",)),
+    ("Spoke with Kofi's nan about the school concert.", ("Kofi",)),
+    ("Maeve Doyle's teacher rang twice.", ("Maeve Doyle",)),
+    ("The boy called Tobias refuses to eat lunch.", ("Tobias",)),
+    ("Mrs Abernethy attended with her grandson.", ("Abernethy",)),
+    ("Isla said she misses her dad.", ("Isla",)),
+    ("Grandmother Hine Walker is the main carer.", ("Hine Walker",)),
+    ("Brothers Idris and Tariq Mansour share a room.", ("Idris", "Tariq Mansour")),
+    ("Foster carer: Dee Moss; child: Leon Yates, 9.", ("Dee Moss", "Leon Yates")),
+    ("We placed the twins with the Hendersons.", ("Henderson",)),
+    ("Visit to Jane Roe, DOB 14/03/2015", ("Jane Roe",)),
+    ("Jayden Miller, aged 4", ("Jayden Miller",)),
+    ("A 4-year-old called Rangi has started biting.", ("Rangi",)),
+    ("Kwabena is 6 and loves the sandpit.", ("Kwabena",)),
+    ("Yasmin, Year 5, is anxious about the move.", ("Yasmin",)),
+    ("Stepdad Darren came to the review.", ("Darren",)),
+    ("Ms Okonkwo, the class teacher, joined the call.", ("Okonkwo",)),
+    ("Priya and Sunil's mum asked for a translator.", ("Priya", "Sunil")),
+)
+
+NOT_NAMES: tuple[str, ...] = (
+    "AK and JM met child A and her mum on Tuesday.",
+    "J.M. (Year 4) and child B both attended.",
+    "The foster carer and the grandmother came to the meeting.",
+    "Ruby and Rose are not on the list.",
+    "Will the group meet again in June?",
+    "Hope and courage were the words of the day.",
+    "Masten (2001) argues resilience is ordinary.",
+    "Lave, J. and Wenger, E. wrote the book on situated learning.",
+    "Shonkoff and Garner (2012) describe toxic stress.",
+    "Dr Kessler presented her findings on sleep.",
+    "Members from Lincoln and Preston joined online.",
+    "The Jordan River school cluster meets in May.",
+    "Victoria Police joined the family violence forum.",
+    "The Circle of Security course runs on Thursdays in August.",
+    "Kin Connect carers' morning tea was full again.",
+    "Journal of Child Psychology and Psychiatry, 59(4).",
+    "Youth Outreach team lead, 2 hrs/month.",
+    "Reflective Supervision for Child and Youth Practitioners",
+    "Skip a month during school holidays.",
+    "Children born in 2015 showed the biggest gains.",
+)

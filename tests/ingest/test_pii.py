@@ -7,7 +7,16 @@ import itertools
 import pytest
 
 from ingest.pii import Finding, PiiKind, PiiPolicy, detect, placeholder, redact, snippet
-from tests.ingest.pii_cases import CASES, NAMES, NEGATIVES, POSITIVES, Case, score
+from tests.ingest.pii_cases import (
+    CASES,
+    NAMES,
+    NAMES_IN_CONTEXT,
+    NEGATIVES,
+    NOT_NAMES,
+    POSITIVES,
+    Case,
+    score,
+)
 
 
 def kinds_and_texts(text: str, names: tuple[str, ...] = ()) -> list[tuple[PiiKind, str]]:
@@ -147,3 +156,19 @@ def test_precision_and_recall_meet_the_targets() -> None:
     overall = tallies[None]
     assert overall.recall >= 0.85
     assert overall.precision >= 0.9
+
+
+@pytest.mark.parametrize(("text", "names"), NAMES_IN_CONTEXT, ids=lambda v: str(v)[:30])
+def test_names_with_a_cue_are_found_without_a_list(text: str, names: tuple[str, ...]) -> None:
+    found = [f.text for f in detect(text) if f.kind is PiiKind.NAME]
+    assert found == list(names)
+
+
+@pytest.mark.parametrize("text", NOT_NAMES, ids=lambda t: t[:30])
+def test_initials_roles_places_and_cited_authors_are_not_names(text: str) -> None:
+    assert [f.text for f in detect(text) if f.kind is PiiKind.NAME] == []
+
+
+def test_redacting_a_found_name_removes_the_whole_name() -> None:
+    text = "Grandmother Hine Walker is the main carer."
+    assert redact(text, detect(text)) == "Grandmother [name removed] is the main carer."
