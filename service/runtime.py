@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from ingest.models import IngestResult
 from ingest.originals import OriginalStore
+from ingest.parse_worker import ParseWorker
 from ingest.pipeline import Item, Pipeline, Prepared
 from search.batcher import MicroBatcher
 from search.embedder import Embedder
@@ -121,6 +122,8 @@ class Runtime:
     def close(self) -> None:
         self.writer.close()
         self.search_threads.shutdown(cancel_futures=True)
+        if isinstance(self.pipeline.loader, ParseWorker):
+            self.pipeline.loader.close()
         self.index.close()
 
 
@@ -138,5 +141,8 @@ def open_runtime(
         max_bytes=settings.max_upload_mb * 1024 * 1024,
         pii_policy=settings.pii_policy,
         pii_names=settings.pii_names,
+        loader=ParseWorker(settings.parse_timeout_s, settings.parse_memory_mb,
+                           settings.parse_workers),
+        max_chunks=settings.max_chunks,
     )
     return Runtime(settings, index, pipeline, load_reranker(settings.reranker_path))

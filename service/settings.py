@@ -39,6 +39,19 @@ class Settings(BaseSettings):
     lexical_weight: float = 1.0
     dense_weight: float = 1.0
     max_upload_mb: int = Field(50, ge=1, description="Largest upload accepted, in MB.")
+    parse_timeout_s: float = Field(
+        60, gt=0, description="Longest a file may take to read (parse); past it, a 422."
+    )
+    parse_memory_mb: int = Field(
+        1024, ge=64, description="Most memory a file may take to read, in MB; past it, a 422."
+    )
+    parse_workers: int = Field(
+        2, ge=1, description="Worker processes reading files, so one slow file does not "
+        "hold up other uploads.",
+    )
+    max_chunks: int = Field(
+        2000, ge=1, description="Most passages one document may make; more is refused (413)."
+    )
     search_threads: int = Field(
         default_factory=lambda: 2 * (os.cpu_count() or 1), ge=1,
         description="Searches computed at once (default: twice the cores); the rest wait "

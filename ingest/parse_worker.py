@@ -1,0 +1,119 @@
+"""Reading files in worker processes, each file within a time and a memory limit.
+
+A small crafted .docx or .pdf can cost minutes of CPU and gigabytes to read. Read in the
+server's own process it stalls the uploads behind it and can take the server down; here it
+costs one worker, which is killed and replaced, and the uploader gets a clear 422.
+
+Every file goes through a worker, text and Markdown too: a worker round trip costs about a
+millisecond (bench/hostile.py --measure), and Markdown and YAML front matter have their own
+slow inputs, so no type is safe to read in-process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import resource
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+
+from pebble import ProcessExpired, ProcessPool
+
+from ingest.errors import IngestError, UnreadableFile
+from ingest.loaders import load
+from ingest.models import LoadedDocument
+
+_SPLIT = "Save it again (as .docx or PDF) or split it, and upload the parts"
+
+
+def _status_mb(field: str) -> float:
+    """A figure from /proc/self/status (VmSize, VmRSS, VmHWM) in MB; 0 off Linux."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _read(data: bytes, filename: str, memory_mb: int) -> LoadedDocument:
+    """What a worker runs: `ingest.loaders.load` with at most memory_mb more address space.
+
+    The limit counts from what the worker holds now (the libraries it inherits from the
+    server are not the file's doing). Past it allocations fail: Python raises MemoryError,
+    but lxml reports a damaged file, so a failure after the worker's resident memory came
+    near the limit is reported as running out of memory.
+    """
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = int((_status_mb("VmSize") + memory_mb) * 1024 * 1024)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    with contextlib.suppress(OSError):  # reset the peak (VmHWM) to the current size
+        Path("/proc/self/clear_refs").write_text("5")
+    before = _status_mb("VmRSS")
+    try:
+        return load(data, filename)
+    except IngestError as exc:
+        if _status_mb("VmHWM") - before > 0.8 * memory_mb:
+            raise MemoryError(str(exc)) from None
+        raise
+
+
+class ParseWorker:
+    """A `Loader` that reads files in a pool of long-lived worker processes.
+
+    Workers start on first use and are reused; one that runs past `timeout_s` on a file is
+    killed and replaced. Errors raised while reading (IngestError and its kinds) come back
+    with their type and message. Call `close()` to stop the workers.
+    """
+
+    def __init__(self, timeout_s: float = 60, memory_mb: int = 1024, workers: int = 2) -> None:
+        self.timeout_s = timeout_s
+        self.memory_mb = memory_mb
+        # The server has threads (uvicorn, onnxruntime, Chroma), so workers are not forked
+        # from it: a fork server, started clean, forks them with the loaders imported. It
+        # imports the main module once (as spawn would in every worker): a script run
+        # directly needs the usual `if __name__ == "__main__":` guard.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["__main__", "ingest.loaders"])
+        self._pool = ProcessPool(max_workers=workers, context=context)
+
+    def __call__(self, data: bytes, filename: str) -> LoadedDocument:
+        return self.load(data, filename)
+
+    def load(self, data: bytes, filename: str) -> LoadedDocument:
+        """Read a file in a worker; raise UnreadableFile if it takes too long or too much."""
+        future = self._pool.schedule(
+            _read, args=(data, filename, self.memory_mb), timeout=self.timeout_s
+        )
+        try:
+            return future.result()
+        except FutureTimeout as exc:
+            raise UnreadableFile(
+                f"'{filename}' took longer than {self.timeout_s:g} s to read; it may be built "
+                f"to be slow to read (for example thousands of merged table cells). {_SPLIT}"
+            ) from exc
+        except MemoryError as exc:
+            raise UnreadableFile(
+                f"'{filename}' needed more than {self.memory_mb:,} MB of memory to read; it may "
+                f"be built to unpack to far more than its size. {_SPLIT}"
+            ) from exc
+        except ProcessExpired as exc:  # killed by the system, or crashed in a C library
+            raise UnreadableFile(
+                f"'{filename}' stopped the reader (exit code {exc.exitcode}); it may need more "
+                f"than {self.memory_mb:,} MB of memory to read, or be damaged. {_SPLIT}"
+            ) from exc
+
+    def close(self) -> None:
+        """Stop the workers (a file being read is abandoned) and wait for them to exit."""
+        self._pool.stop()  # type: ignore[no-untyped-call]
+        self._pool.join(timeout=10)
+
+    def __enter__(self) -> ParseWorker:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
