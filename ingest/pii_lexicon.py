@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF'\u2019 -]+$")
 _FIRST = ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary",
@@ -23,6 +23,7 @@ _LAST = ("last_names", "last_names_male", "last_names_female", "last_romanized_n
 _BULK = frozenset({"en", "is_IS"})  # long lists of rare names, many of them also surnames
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
     """Case-folded with accents removed, so "Lucía" and "LUCIA" look the same."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())

@@ -41,10 +41,7 @@ def _alternation(words: frozenset[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_ROLES = _alternation(W.FAMILY | W.CHILD | W.STAFF | W.TITLES)
-BEFORE_ROLE = re.compile(
-    rf"(?:^|[^\w'\u2019-])(?P<role>{_ROLES})(?:\s+of)?\s*(?:[:(,]|-\s)?\s*$", re.I
-)
+_LAST_WORDS = re.compile(r"([\w\u2019'-]+)(?:\s+(of))?\s*(?:[:(,]|-\s)?\s*$")
 BEFORE_NAME_WORD = re.compile(
     r"(?:\b(?:named|called|nicknamed|known\s+as|name\s*(?:is|was|:)|names?\s+(?:is|are)))"
     r"\s*[\"\u201c'\u2018]?\s*$",
@@ -90,10 +87,9 @@ FAMILY_PLURAL = re.compile(
     r"\bthe\s+(?P<name>[A-Z][a-z]+)s\b(?=\s*(?:[.,;:)!?]|$|\s+(?:and|are|were|have|had|who|"
     r"said|at|in|on|for|to|from|will|came|come|family)\b))"
 )
-_CUE_WORDS = W.FAMILY | W.SCHOOL | W.CARE | W.PRONOUNS | W.CHILD - {"person", "man", "woman"}
-SENTENCE_CUE = re.compile(
-    rf"\b(?:{_alternation(_CUE_WORDS)})\b|\b\d{{1,2}}-year-old\b", re.I
-)
+_CUE_WORDS = W.FAMILY | W.SCHOOL | W.CARE | W.PRONOUNS | (W.CHILD - {"person", "man", "woman"})
+_WORD = re.compile(r"[^\W\d_][\w-]*|\d{1,2}-year-old")
+SENTENCE_WINDOW = 300  # characters either side of a name read as its sentence, at most
 SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 CONNECTOR = re.compile(r"^(?:\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&|or)\s+)$")
 MAX_NAME_WORDS = 4
@@ -213,8 +209,8 @@ def _strong(text: str, c: _Candidate) -> bool:
     ordinary = _given(c.head.key, lex, ordinary=True) or (
         known and c.head.key not in W.AMBIGUOUS and c.head.key not in lex.common_words)
     role = c.before_role
-    if not role and (m := BEFORE_ROLE.search(before)):
-        role = fold(m["role"])
+    if not role:
+        role = _role_before(before)
     if role in W.FAMILY or role in W.TITLES or (role and ordinary):
         return True
     if BEFORE_NAME_WORD.search(before) or AFTER_AGED.match(after) or AFTER_SCHOOL.match(after) \
@@ -231,8 +227,23 @@ def _strong(text: str, c: _Candidate) -> bool:
     return bool(AFTER_ROLE.match(after) or AFTER_IS_AGE.match(after))
 
 
+def _role_before(before: str) -> str:
+    """The family, child or staff role or title just before a name ("her son ", "carer: ")."""
+    m = _LAST_WORDS.search(before[-40:])
+    if m is None:
+        return ""
+    word = fold(m[1])  # "mother of Leo": the word before "of"
+    return word if word in _ROLE_WORDS else ""
+
+
+def _about_someone(text: str, low: int, high: int) -> bool:
+    """A sentence with a pronoun, family role, school or care word, or a "4-year-old"."""
+    return any(w.lower() in _CUE_WORDS or w.endswith("-year-old")
+               for w in _WORD.findall(text, low, high))
+
+
 def _medium(text: str, c: _Candidate, lex: Lexicon, full_names: bool,
-            cue_at: list[int], ends: list[int]) -> bool:
+            ends: list[int], sentences: dict[tuple[int, int], bool]) -> bool:
     if not _given(c.head.key, lex, ordinary=True):
         return False
     before = text[max(0, c.start - 20) : c.start].split()
@@ -241,10 +252,11 @@ def _medium(text: str, c: _Candidate, lex: Lexicon, full_names: bool,
     if full_names and len(c.tokens) > 1 and any(_known(t.key, lex) for t in c.tokens[1:]):
         return True
     i = bisect.bisect(ends, c.start)  # the sentence the name is in
-    low = ends[i - 1] if i else 0
-    high = ends[i] if i < len(ends) else len(text)
-    j = bisect.bisect_left(cue_at, low)
-    return j < len(cue_at) and cue_at[j] < high
+    low = max(ends[i - 1] if i else 0, c.start - SENTENCE_WINDOW)
+    high = min(ends[i] if i < len(ends) else len(text), c.end + SENTENCE_WINDOW)
+    if (low, high) not in sentences:
+        sentences[low, high] = _about_someone(text, low, high)
+    return sentences[low, high]
 
 
 def cited_names(text: str) -> set[str]:
@@ -273,17 +285,18 @@ def find_names(text: str, authors: Sequence[str] = (), *, full_names: bool = Tru
         return []
     cited = cited_names(text)
     author_keys = {p for a in authors for p in re.split(r"[\s,.-]+", fold(a)) if len(p) > 1}
-    cue_at = [m.start() for m in SENTENCE_CUE.finditer(text)]
     ends = [m.start() for m in SENTENCE_END.finditer(text)]
+    sentences: dict[tuple[int, int], bool] = {}
     candidates = [c for run in _runs(text, tokens) for c in _candidates(text, run)]
+    words_only = lex.common_words - lex.given
     for c in candidates:
         c.tokens = c.tokens[:MAX_NAME_WORDS]
-        if c.professional or c.head.key in lex.common_words - lex.given:
+        if c.professional or c.head.key in words_only:
             continue
         if _strong(text, c):
             c.name = c.strong = not CITED.match(text[c.end : c.end + 120])
         elif not c.place and not _cited(text, c, cited, author_keys):
-            c.name = _medium(text, c, lex, full_names, cue_at, ends)
+            c.name = _medium(text, c, lex, full_names, ends, sentences)
     _coordinate(text, candidates, lex, cited, author_keys)
     spans = [(c.start, c.end) for c in candidates if c.name]
     for m in FAMILY_PLURAL.finditer(text):
