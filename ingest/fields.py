@@ -40,9 +40,11 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
 def clean_text(value: object) -> str:
-    """One line of text: NFC, no control or bidi characters, whitespace collapsed."""
+    """One line of text: NFC, no control or bidi characters, any whitespace one space."""
     text = unicodedata.normalize("NFC", str(value)).translate(_INVISIBLE)
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    text = "".join(
+        " " if c.isspace() else "" if unicodedata.category(c) == "Cc" else c for c in text
+    )
     return _SPACES.sub(" ", text).strip()
 
 

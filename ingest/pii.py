@@ -217,6 +217,9 @@ def names_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.I)
 
 
+_LINE_WRAP = re.compile(r"(?<!\n)\n(?!\n)")
+
+
 def detect(text: str, names: Sequence[str] = (), *, authors: Sequence[str] = (),
            full_names: bool = True) -> list[Finding]:
     """Every finding in text, sorted and non-overlapping.
@@ -228,11 +231,14 @@ def detect(text: str, names: Sequence[str] = (), *, authors: Sequence[str] = (),
     rules = list(_RULES)
     if (pattern := names_pattern(names)) is not None:
         rules.append(_Rule(PiiKind.NAME, pattern))
-    references = [m.span() for m in NOT_PII.finditer(text)]
+    # A line break inside a paragraph (PDF text wraps lines) may split a phone number or an
+    # address; the patterns read such a break as a space (same length, so offsets hold).
+    flowing = _LINE_WRAP.sub(" ", text)
+    references = [m.span() for m in NOT_PII.finditer(flowing)]
     candidates: list[tuple[int, int, int, PiiKind]] = []
     for rank, rule in enumerate(rules):
         group = "pii" if "pii" in rule.pattern.groupindex else 0
-        for match in rule.pattern.finditer(text):
+        for match in rule.pattern.finditer(flowing):
             start, end = match.span(group)
             if not rule.check(match[group]):
                 continue

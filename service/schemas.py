@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ingest.fields import LIMITS
 from search.models import DocumentRecord, Hit, Kind, Passage, Visibility
@@ -130,9 +130,16 @@ class MetadataPatch(BaseModel):
         None, max_length=LIMITS.tags)
     authors: list[Annotated[str, Field(max_length=LIMITS.author)]] | None = Field(
         None, max_length=LIMITS.authors)
-    date: Annotated[dt.date, Field(strict=True)] | None = Field(
+    date: dt.date | None = Field(
         None, description="yyyy-mm-dd, a real date between 1900 and 2100.")
     visibility: Visibility | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_is_text(cls, value: object) -> object:
+        if value is not None and not isinstance(value, str):  # not a number of seconds
+            raise ValueError("a date is written yyyy-mm-dd")
+        return value
 
     @model_validator(mode="after")
     def _required_fields_stay(self) -> MetadataPatch:
