@@ -240,6 +240,7 @@ def cases() -> list[tuple[str, bytes, int]]:
         ("scanned-blank.pdf", _blank_pages(3), 422),
         ("deflate-bomb.pdf", _deflate_bomb_pdf(), 422),
         ("zip-bomb.docx", _zip_bomb(), 422),
+        *hostile_docx(),
         ("not-a-zip.docx", b"Plain words pretending to be Word.", 422),
         ("zip-not-docx.docx", _docx_zip({"hello.txt": b"hi"}), 422),
         ("broken-xml.docx", _docx_zip({
@@ -311,8 +312,12 @@ def _peak_mb(pids: list[int]) -> float:
 
 
 def _family(pid: int) -> list[int]:
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    kids = [int(c) for c in children.read_text().split()] if children.exists() else []
+    """A process and its descendants (a thread's children are listed under that thread)."""
+    try:
+        kids = [int(c) for t in Path(f"/proc/{pid}/task").glob("*/children")
+                for c in t.read_text().split()]
+    except OSError:  # it ended meanwhile
+        kids = []
     return [pid, *(p for kid in kids for p in _family(kid))]
 
 
