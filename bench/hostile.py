@@ -12,6 +12,7 @@ serving with bounded memory.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import sys
@@ -22,6 +23,7 @@ from pypdf import PdfReader, PdfWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ingest.loaders import Loader
 from ingest.loaders.docx import MAX_UNZIPPED_BYTES
 from tests.conftest import make_pdf
 
@@ -353,6 +355,33 @@ def measure(via: str, give_up_s: float, cap_mb: int, timeout_s: float, memory_mb
             seconds, outcome = report["seconds"], report["outcome"]
         print(f"{name:28} {len(data) / 1024:6.0f}KB {seconds:8.1f} {peak:8.0f}  {outcome}",
               flush=True)
+    if via == "worker":
+        _note_beside_a_slow_file(timeout_s, memory_mb)
+
+
+def _note_beside_a_slow_file(timeout_s: float, memory_mb: int) -> None:
+    """How long a small note waits while the slowest hostile file is being read."""
+    import threading
+    import time
+
+    from ingest.parse_worker import ParseWorker
+
+    slow = repeated_paragraphs(200_000)
+    with ParseWorker(timeout_s, memory_mb, workers=2) as worker:
+        worker.load(b"# Warm\n\nStart the workers.", "warm.md")
+        reader = threading.Thread(target=lambda: _refused(worker, slow), daemon=True)
+        reader.start()
+        time.sleep(0.2)
+        start = time.perf_counter()
+        worker.load(b"# Note\n\nA small note uploaded meanwhile.", "note.md")
+        print(f"a small note read while repeated-paragraphs.docx is read: "
+              f"{(time.perf_counter() - start) * 1000:.0f} ms")
+        reader.join()
+
+
+def _refused(worker: Loader, data: bytes) -> None:
+    with contextlib.suppress(Exception):
+        worker(data, "slow.docx")
 
 
 def main() -> None:

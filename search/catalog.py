@@ -76,7 +76,9 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE TABLE IF NOT EXISTS sessions (
     id_hash TEXT PRIMARY KEY,
     subject TEXT NOT NULL,
-    expires_at TEXT NOT NULL
+    expires_at TEXT NOT NULL,
+    principal TEXT NOT NULL DEFAULT '',
+    credential_hash TEXT NOT NULL DEFAULT ''
 );
 CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
@@ -89,6 +91,16 @@ MIGRATIONS = {
     "visibility": "ALTER TABLE documents ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'",
     "owner": "ALTER TABLE documents ADD COLUMN owner TEXT",
 }
+# Sessions are bound to the credential that opened them; older rows (bound to nothing) go.
+SESSION_MIGRATIONS = {
+    "principal": "ALTER TABLE sessions ADD COLUMN principal TEXT NOT NULL DEFAULT ''",
+    "credential_hash": "ALTER TABLE sessions ADD COLUMN credential_hash TEXT NOT NULL DEFAULT ''",
+}
+# Owners that are not users have a ':' in their id, which user ids cannot contain. Before,
+# admin tokens were "admin-token" and the open hub "local": valid user ids.
+ADMIN_TOKENS_OWNER = "token:admin"
+OPEN_HUB_OWNER = "hub:local"
+PRINCIPALS_VERSION = "2"
 
 _DOC_COLUMNS = (
     "id, source, title, kind, community, tags, authors, date, content_hash, filename, "
@@ -206,6 +218,7 @@ class Catalog:
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()  # not the write lock: a reader never waits for it
         self._local = threading.local()
+        self._migrate_principals()
 
     def close(self) -> None:
         with self._lock, self._readers_lock:
@@ -498,7 +511,10 @@ class Catalog:
             )
 
     def remove_user(self, user_id: str) -> bool:
+        """Remove a user and end their web sessions, together."""
         with self.transaction() as db:
+            db.execute("DELETE FROM sessions WHERE principal = 'user' AND subject = ?",
+                       (user_id,))
             return db.execute("DELETE FROM users WHERE id = ?", (user_id,)).rowcount > 0
 
     def users(self) -> list[dict[str, Any]]:
@@ -538,16 +554,53 @@ class Catalog:
                 "communities": json.loads(rows[0]["communities"])}
 
     # --- web sessions ---------------------------------------------------------------------
-    def create_session(self, id_hash: str, subject: str, expires_at: str) -> None:
+    def create_session(self, id_hash: str, principal: str, subject: str, credential_hash: str,
+                       expires_at: str) -> None:
+        """A session of `subject` (a user id, or the admin tokens' id), bound to the hash of
+        the token that opened it."""
         with self.transaction() as db:
             db.execute("DELETE FROM sessions WHERE expires_at < ?", (_now(),))
-            db.execute("INSERT INTO sessions(id_hash, subject, expires_at) VALUES (?,?,?)",
-                       (id_hash, subject, expires_at))
+            db.execute("INSERT INTO sessions(id_hash, principal, subject, credential_hash, "
+                       "expires_at) VALUES (?,?,?,?,?)",
+                       (id_hash, principal, subject, credential_hash, expires_at))
 
-    def session_subject(self, id_hash: str) -> str | None:
-        rows = self._query("SELECT subject FROM sessions WHERE id_hash = ? AND expires_at > ?",
-                           (id_hash, _now()))
-        return str(rows[0]["subject"]) if rows else None
+    def session(self, id_hash: str) -> dict[str, str] | None:
+        """The unexpired session's principal, subject and credential hash."""
+        rows = self._query("SELECT principal, subject, credential_hash FROM sessions "
+                           "WHERE id_hash = ? AND expires_at > ?", (id_hash, _now()))
+        return {k: str(rows[0][k]) for k in ("principal", "subject", "credential_hash")} \
+            if rows else None
+
+    def shared_secret(self, name: str, new: str) -> str:
+        """A secret kept in the data folder: `new` if none was kept yet, else the kept one, so
+        every process on this folder uses the same."""
+        key = f"secret:{name}"
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", (key, new))
+            return str(next(db.execute("SELECT value FROM meta WHERE key = ?", (key,)))[0])
+
+    def _migrate_principals(self) -> None:
+        """Once per data folder: sessions not bound to a credential are dropped (people sign
+        in again), and documents owned by the old "admin-token" and "local" ids move to ids
+        no user can take (the vectors' copy of the owner is refreshed on the next open)."""
+        if self.get_meta("principals") == PRINCIPALS_VERSION:
+            return
+        with self.transaction() as db:
+            columns = {r["name"] for r in db.execute("PRAGMA table_info(sessions)")}
+            if not set(SESSION_MIGRATIONS) <= columns:
+                db.execute("DELETE FROM sessions")
+                for column, statement in SESSION_MIGRATIONS.items():
+                    if column not in columns:
+                        db.execute(statement)
+            moved = db.execute("UPDATE documents SET owner = ? WHERE owner = 'admin-token'",
+                               (ADMIN_TOKENS_OWNER,)).rowcount
+            if not list(db.execute("SELECT 1 FROM users WHERE id = 'local'")):
+                moved += db.execute("UPDATE documents SET owner = ? WHERE owner = 'local'",
+                                    (OPEN_HUB_OWNER,)).rowcount
+            if moved:
+                db.execute("DELETE FROM meta WHERE key = 'vector_metadata'")
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('principals', ?)",
+                       (PRINCIPALS_VERSION,))
 
     def end_session(self, id_hash: str) -> None:
         with self.transaction() as db:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from search.catalog import Catalog
+from search.catalog import ADMIN_TOKENS_OWNER, OPEN_HUB_OWNER, Catalog
 from search.models import DocumentRecord, Viewer
 
 
@@ -61,6 +61,10 @@ def token_hash(token: str) -> str:
 
 
 _USER_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+# Callers that are not users get ids with a ':', which no user id can contain, so a user can
+# never be taken for them (nor own what they uploaded).
+ADMIN_TOKEN_ID = ADMIN_TOKENS_OWNER  # a token from COMMONS_API_TOKENS
+OPEN_HUB_ID = OPEN_HUB_OWNER  # anyone, on a loopback hub without tokens or users
 
 
 def add_user(catalog: Catalog, user_id: str, role: Role, communities: tuple[str, ...]) -> str:
@@ -77,8 +81,8 @@ def add_user(catalog: Catalog, user_id: str, role: Role, communities: tuple[str,
 def authenticate(catalog: Catalog, admin_tokens: set[str], read_token: str | None,
                  token: str) -> Caller | None:
     """The caller a bearer token stands for, or None when it is not valid."""
-    if any(hmac.compare_digest(token, t) for t in admin_tokens):
-        return Caller(Role.ADMIN, _ADMIN_TOKEN)
+    if is_admin_token(admin_tokens, token):
+        return Caller(Role.ADMIN, ADMIN_TOKEN_ID)
     user = catalog.user_by_token_hash(token_hash(token))
     if user is not None:
         return Caller(Role(user["role"]), user["id"], tuple(user["communities"]))
@@ -87,28 +91,48 @@ def authenticate(catalog: Catalog, admin_tokens: set[str], read_token: str | Non
     return None
 
 
+def is_admin_token(admin_tokens: set[str], token: str) -> bool:
+    return any(hmac.compare_digest(token, t) for t in admin_tokens)
+
+
+class Principal(StrEnum):
+    """What a web session was opened with: a user's token or one from COMMONS_API_TOKENS
+    (the catalog ends a removed user's sessions by the "user" value)."""
+
+    USER = "user"
+    ADMIN_TOKEN = "admin-token"
+
+
 SESSION_COOKIE = "commons_session"
 SESSION_HOURS = 12
-_ADMIN_TOKEN = "admin-token"
 
 
-def start_session(catalog: Catalog, caller: Caller) -> str:
-    """A random session id for the browser's cookie; only its hash is stored."""
+def start_session(catalog: Catalog, caller: Caller, token: str) -> str:
+    """A random session id for the browser's cookie; only its hash is stored, beside the
+    hash of the token that opened it, so the session ends when that token stops working."""
+    if caller.user_id is None or caller.role is Role.ANONYMOUS:
+        raise ValueError("only a user or an admin token can sign in")
+    principal = Principal.ADMIN_TOKEN if caller.user_id == ADMIN_TOKEN_ID else Principal.USER
     session = secrets.token_urlsafe(32)
     expires = datetime.now(UTC) + timedelta(hours=SESSION_HOURS)
-    catalog.create_session(token_hash(session), caller.user_id or _ADMIN_TOKEN,
-                           expires.isoformat(timespec="seconds"))
+    catalog.create_session(token_hash(session), principal.value, caller.user_id,
+                           token_hash(token), expires.isoformat(timespec="seconds"))
     return session
 
 
-def caller_for_session(catalog: Catalog, session: str) -> Caller | None:
-    """The signed-in caller; a removed user's sessions stop working at once."""
-    subject = catalog.session_subject(token_hash(session))
-    if subject is None:
+def caller_for_session(catalog: Catalog, admin_tokens: set[str], session: str) -> Caller | None:
+    """The signed-in caller, while the token that opened the session still works: a removed
+    (or removed and re-added) user, or an admin token taken out of COMMONS_API_TOKENS, ends
+    its sessions at once."""
+    found = catalog.session(token_hash(session))
+    if found is None:
         return None
-    if subject == _ADMIN_TOKEN:
-        return Caller(Role.ADMIN, _ADMIN_TOKEN)
-    user = catalog.user_by_id(subject)
-    if user is None:
+    if found["principal"] == Principal.ADMIN_TOKEN.value:
+        current = any(hmac.compare_digest(found["credential_hash"], token_hash(t))
+                      for t in admin_tokens)
+        return Caller(Role.ADMIN, ADMIN_TOKEN_ID) if current else None
+    user = catalog.user_by_token_hash(found["credential_hash"])
+    if found["principal"] != Principal.USER.value or user is None or \
+            user["id"] != found["subject"]:
         return None
     return Caller(Role(user["role"]), user["id"], tuple(user["communities"]))

@@ -9,7 +9,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from search.errors import DocumentNotFoundError
 from search.models import DocumentRecord
-from service.accounts import SESSION_COOKIE, Caller, Role, authenticate, caller_for_session
+from service.accounts import (
+    OPEN_HUB_ID,
+    SESSION_COOKIE,
+    Caller,
+    Role,
+    authenticate,
+    caller_for_session,
+)
 from service.jobs import JobQueue
 from service.runtime import Runtime
 
@@ -51,7 +58,7 @@ def identify(runtime: Runtime, credentials: HTTPAuthorizationCredentials | None,
     """The bearer token's caller, else the signed-in browser's, else anonymous."""
     settings = runtime.settings
     if credentials is None and session:
-        signed_in = caller_for_session(runtime.index.catalog, session)
+        signed_in = caller_for_session(runtime.index.catalog, settings.tokens, session)
         if signed_in is not None:
             return signed_in
     if credentials is not None:
@@ -62,7 +69,7 @@ def identify(runtime: Runtime, credentials: HTTPAuthorizationCredentials | None,
                                 headers={"WWW-Authenticate": "Bearer"})
         return caller
     if open_hub(runtime):
-        return Caller(Role.ADMIN, "local")  # loopback only (checked at start-up)
+        return Caller(Role.ADMIN, OPEN_HUB_ID)  # loopback only (checked at start-up)
     return Caller(Role.ANONYMOUS)
 
 

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import Response
 
 from search.models import Kind
+from service import csrf
 from service.accounts import SESSION_COOKIE
 from service.web import format as fmt
 from service.web.forms import BROWSE_SORTS
@@ -43,6 +44,12 @@ templates = Jinja2Templates(env=_environment())
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
-    """A page; its security headers (a CSP without 'unsafe-inline') come from service.security."""
+    """A page with the CSRF token its forms send back; its security headers (a CSP without
+    'unsafe-inline', no caching) come from service.security."""
     context.setdefault("signed_in", SESSION_COOKIE in request.cookies)
-    return templates.TemplateResponse(request, name, context, status_code=status)
+    token, new_cookie = csrf.page_token(request)
+    context["csrf_token"] = token
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    if new_cookie:
+        csrf.set_pre_session_cookie(request, response, new_cookie)
+    return response

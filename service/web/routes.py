@@ -10,11 +10,12 @@ from starlette.responses import Response
 
 from search.errors import DocumentNotFoundError
 from service.accounts import SESSION_COOKIE
+from service.csrf import CSRF_FIELD, EXPIRED, form_allowed
 from service.deps import CallerDep, JobsDep, ReaderDep, RuntimeDep
 from service.web import pages
 from service.web.forms import BrowseForm, SearchForm, parse_kind
 from service.web.render import render
-from service.web.uploads import UploadFields, upload_from_form
+from service.web.uploads import UploadFields, UploadOutcome, upload_from_form
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,13 +76,17 @@ def upload_submit(
     tags: Annotated[str, Form(max_length=1000)] = "",
     date: Annotated[str, Form(max_length=20)] = "",
     authors: Annotated[str, Form(max_length=1000)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """The same upload without JavaScript: a plain form post, then a redirect."""
     fields = UploadFields(title=title, kind=parse_kind(kind), community=community, tags=tags,
                           date=date, authors=authors,
                           pii=pii if pii in ("redact", "keep") else "")
-    outcome = upload_from_form(runtime, jobs, token.strip(), file, fields,
-                               request.cookies.get(SESSION_COOKIE))
+    if form_allowed(request, csrf_token):
+        outcome = upload_from_form(runtime, jobs, token.strip(), file, fields,
+                                   request.cookies.get(SESSION_COOKIE))
+    else:
+        outcome = UploadOutcome(error=EXPIRED, status=403)
     if outcome.location:
         return RedirectResponse(outcome.location, status_code=303)
     return render(request, "upload.html", status=outcome.status, section="upload",

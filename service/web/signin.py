@@ -1,12 +1,12 @@
 """Signing in with a token: a session cookie (HttpOnly, SameSite=Lax) for the pages, and
-the audit log for admins."""
+the audit log for admins. Both forms carry the page's CSRF token (service/csrf.py)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import PlainTextResponse, RedirectResponse
 from starlette.responses import Response
 
 from service.accounts import (
@@ -17,6 +17,7 @@ from service.accounts import (
     start_session,
     token_hash,
 )
+from service.csrf import CSRF_FIELD, EXPIRED, form_allowed
 from service.deps import CallerDep, RuntimeDep
 from service.web.render import render
 
@@ -30,16 +31,23 @@ def login_view(request: Request) -> Response:
 
 @router.post("/login")
 def login_submit(request: Request, runtime: RuntimeDep,
-                 token: Annotated[str, Form(max_length=500)] = "") -> Response:
+                 token: Annotated[str, Form(max_length=500)] = "",
+                 csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
+                 ) -> Response:
+    if not form_allowed(request, csrf_token, always=True):
+        return render(request, "login.html", status=403, section="login", error=EXPIRED)
     settings = runtime.settings
     caller = authenticate(runtime.index.catalog, settings.tokens, None, token.strip())
     if caller is None:
         return render(request, "login.html", status=401, section="login",
                       error="That token is not valid. Ask the person who runs your Commons.")
-    runtime.index.catalog.audit(caller.name, "sign-in")
+    catalog = runtime.index.catalog
+    if previous := request.cookies.get(SESSION_COOKIE):
+        catalog.end_session(token_hash(previous))
+    catalog.audit(caller.name, "sign-in")
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, start_session(runtime.index.catalog, caller),
+        SESSION_COOKIE, start_session(catalog, caller, token.strip()),
         max_age=SESSION_HOURS * 3600, httponly=True, samesite="lax",
         secure=request.url.scheme == "https", path="/",
     )
@@ -47,7 +55,10 @@ def login_submit(request: Request, runtime: RuntimeDep,
 
 
 @router.post("/logout")
-def logout(request: Request, runtime: RuntimeDep) -> Response:
+def logout(request: Request, runtime: RuntimeDep,
+           csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "") -> Response:
+    if not form_allowed(request, csrf_token, always=True):
+        return PlainTextResponse(EXPIRED, status_code=403)
     session = request.cookies.get(SESSION_COOKIE)
     if session:
         runtime.index.catalog.end_session(token_hash(session))

@@ -6,14 +6,18 @@ The server and the browser start once per module; each test gets a fresh browser
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import REPO, make_pdf
@@ -45,10 +49,36 @@ CORPUS_SUBSET = [
 ]
 
 
+CSRF_INPUT = re.compile(r'<input type="hidden" name="csrf_token" value="([0-9a-f]+)">')
+
+
+HttpClient = httpx.Client | TestClient
+
+
+def form_token(client: HttpClient, path: str = "/login") -> str:
+    """The CSRF token the hub's form on `path` carries, as a browser would send it back."""
+    page = client.get(path)
+    match = CSRF_INPUT.search(page.text)
+    assert match, f"no CSRF token on {path}: {page.status_code} {page.text[:200]}"
+    return match.group(1)
+
+
+def sign_in(client: HttpClient, token: str) -> Any:
+    """Sign in through the login form (the client keeps the session cookie)."""
+    return client.post("/login", data={"token": token, "csrf_token": form_token(client)},
+                       follow_redirects=False)
+
+
+def sign_out(client: HttpClient) -> Any:
+    return client.post("/logout", data={"csrf_token": form_token(client, "/")},
+                       follow_redirects=False)
+
+
 @dataclass(frozen=True)
 class Site:
     url: str
     token: str
+    data: Path
 
 
 def make_folder(root: Path) -> Path:
@@ -71,7 +101,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     subprocess.run([str(commons), "ingest", str(folder)], check=True, capture_output=True,
                    env={**os.environ, "COMMONS_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"})
     server = Server(data, COMMONS_API_TOKENS=TOKEN, COMMONS_SYNC_PDF_PAGES=str(SYNC_PDF_PAGES))
-    yield Site(server.url, TOKEN)
+    yield Site(server.url, TOKEN, data)
     server.stop()
 
 

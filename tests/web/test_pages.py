@@ -15,6 +15,7 @@ from service.app import create_app
 from service.settings import Settings
 from tests.conftest import make_pdf
 from tests.service.conftest import AUTH, TOKEN
+from tests.web.conftest import form_token
 
 NOTE = b"# Youth Justice CoP\n\n## Actions\n\nTK will pilot the Harbour bail hostel roster.\n"
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
@@ -28,6 +29,11 @@ def client(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iter
     with TestClient(create_app(settings, embedder=embedder),
                     follow_redirects=False) as test_client:
         yield test_client
+
+
+def form(client: TestClient, **fields: str) -> dict[str, str]:
+    """The upload form's fields with the CSRF token its page carries, as a browser sends them."""
+    return {"csrf_token": form_token(client, "/upload"), **fields}
 
 
 @pytest.fixture(scope="module")
@@ -78,18 +84,20 @@ def test_uploaded_text_is_escaped(client: TestClient) -> None:
 def test_the_form_posts_without_javascript(client: TestClient) -> None:
     note = b"# Harbour CoP\n\nThe Pelican Street homework club restarts in May.\n"
     sent = client.post("/upload", files={"file": ("pelican.md", note)},
-                       data={"token": TOKEN, "community": "Early Years", "date": "2026-05-01"})
+                       data=form(client, token=TOKEN, community="Early Years", date="2026-05-01"))
     assert sent.status_code == 303
     assert re.fullmatch(r"/documents/[^/?]+\?added=new", sent.headers["location"])
     page = client.get(sent.headers["location"])
     assert "can be found in search now" in page.text and "Early Years" in page.text
-    again = client.post("/upload", files={"file": ("pelican.md", note)}, data={"token": TOKEN})
+    again = client.post("/upload", files={"file": ("pelican.md", note)},
+                        data=form(client, token=TOKEN))
     assert again.headers["location"].endswith("?added=duplicate")
 
 
 def test_a_long_pdf_posted_without_javascript_gets_a_job_page(client: TestClient) -> None:
     pdf = make_pdf([f"Page {n}: the Osprey family-time handbook." for n in range(1, 5)])
-    sent = client.post("/upload", files={"file": ("osprey.pdf", pdf)}, data={"token": TOKEN})
+    sent = client.post("/upload", files={"file": ("osprey.pdf", pdf)},
+                       data=form(client, token=TOKEN))
     assert sent.headers["location"].startswith("/upload/jobs/")
     deadline = time.monotonic() + 60
     page = client.get(sent.headers["location"])
@@ -112,7 +120,7 @@ def test_the_form_shows_why_an_upload_was_refused(
     message: str,
 ) -> None:
     answer = client.post("/upload", files=files or {"file": ("", b"")},
-                         data={"token": token, "title": "Kept <title>"})
+                         data=form(client, token=token, title="Kept <title>"))
     assert answer.status_code == status
     assert 'role="alert">' in answer.text and message in answer.text
     assert 'value="Kept &lt;title&gt;"' in answer.text  # the form keeps what was typed
@@ -149,11 +157,11 @@ def test_hostile_metadata_is_inert(client: TestClient) -> None:
 def test_personal_data_is_shown_masked_then_redacted_on_request(client: TestClient) -> None:
     note = b"# Kestrel CoP\n\nCall the carer on 0412 345 678 before the Kestrel outing.\n"
     refused = client.post("/upload", files={"file": ("kestrel.md", note)},
-                          data={"token": TOKEN})
+                          data=form(client, token=TOKEN))
     assert refused.status_code == 422
     assert "[phone removed]" in refused.text and "0412 345 678" not in refused.text
     sent = client.post("/upload", files={"file": ("kestrel.md", note)},
-                       data={"token": TOKEN, "pii": "redact"})
+                       data=form(client, token=TOKEN, pii="redact"))
     assert sent.status_code == 303
     page = client.get(sent.headers["location"]).text
     assert "Kestrel outing" in page and "0412" not in page

@@ -13,6 +13,7 @@ from service.accounts import SESSION_COOKIE, Role, add_user
 from service.app import create_app
 from service.settings import Settings
 from tests.service.conftest import AUTH, TOKEN
+from tests.web.conftest import form_token, sign_in, sign_out
 
 
 @pytest.fixture
@@ -32,9 +33,9 @@ def test_a_member_signs_in_and_sees_community_notes(hub: TestClient) -> None:
     catalog = hub.app.state.runtime.index.catalog  # type: ignore[attr-defined]
     token = add_user(catalog, "reader-yj", Role.READER, ("Youth Justice",))
     assert "Osprey circle" not in hub.get("/?q=bail+support+for+teenagers").text  # anonymous
-    refused = hub.post("/login", data={"token": "not-a-token"})
+    refused = hub.post("/login", data={"token": "not-a-token", "csrf_token": form_token(hub)})
     assert refused.status_code == 401 and "not valid" in refused.text
-    signed = hub.post("/login", data={"token": token})
+    signed = sign_in(hub, token)
     assert signed.status_code == 303
     cookie = signed.headers["set-cookie"]
     assert f"{SESSION_COOKIE}=" in cookie and "HttpOnly" in cookie
@@ -43,12 +44,12 @@ def test_a_member_signs_in_and_sees_community_notes(hub: TestClient) -> None:
     assert "Osprey circle" in hub.get("/?q=bail+support+for+teenagers").text
     assert "Sign out" in hub.get("/").text
     assert hub.get("/admin/audit").status_code == 404  # a reader is not an admin
-    hub.post("/logout")
+    assert sign_out(hub).status_code == 303
     assert "Osprey circle" not in hub.get("/?q=bail+support+for+teenagers").text
 
 
 def test_admin_sees_the_audit_page(hub: TestClient) -> None:
-    hub.post("/login", data={"token": TOKEN})
+    sign_in(hub, TOKEN)
     page = hub.get("/admin/audit")
     assert page.status_code == 200
     assert "upload" in page.text and "sign-in" in page.text
@@ -57,7 +58,7 @@ def test_admin_sees_the_audit_page(hub: TestClient) -> None:
 def test_removing_a_user_ends_their_session(hub: TestClient) -> None:
     catalog = hub.app.state.runtime.index.catalog  # type: ignore[attr-defined]
     token = add_user(catalog, "gone-soon", Role.READER, ("Youth Justice",))
-    hub.post("/login", data={"token": token})
+    sign_in(hub, token)
     assert "Osprey circle" in hub.get("/?q=bail+support+for+teenagers").text
     catalog.remove_user("gone-soon")
     assert "Osprey circle" not in hub.get("/?q=bail+support+for+teenagers").text
@@ -71,11 +72,11 @@ def test_the_readings_panel_shows_only_readings_the_visitor_may_see(hub: TestCli
     assert created.status_code == 201
     page = hub.get("/?q=bail+support+for+teenagers").text  # anonymous
     assert "Heron bail reading" not in page
-    hub.post("/login", data={"token": TOKEN})  # an admin sees it
+    sign_in(hub, TOKEN)  # an admin sees it
     assert "Heron bail reading" in hub.get("/?q=bail+support+for+teenagers").text
 
 
 def test_browse_counts_only_what_the_visitor_may_see(hub: TestClient) -> None:
     assert "Youth Justice" not in hub.get("/browse").text  # its one note is community-only
-    hub.post("/login", data={"token": TOKEN})
+    sign_in(hub, TOKEN)
     assert "Youth Justice" in hub.get("/browse").text

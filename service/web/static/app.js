@@ -76,6 +76,7 @@
       var data = new FormData(form);
       var token = String(data.get("token") || "").trim();
       data.delete("token");
+      data.delete("csrf_token"); // sent as a header instead
       Array.from(data.entries()).forEach(function (entry) {
         if (typeof entry[1] === "string" && !entry[1].trim()) data.delete(entry[0]);
       });
@@ -86,6 +87,7 @@
       var xhr = new XMLHttpRequest();
       xhr.open("POST", form.getAttribute("data-api"));
       xhr.setRequestHeader("Accept", "application/json");
+      xhr.setRequestHeader("X-CSRF-Token", csrfToken());
       if (token) xhr.setRequestHeader("Authorization", "Bearer " + token);
       xhr.upload.addEventListener("progress", function (event) {
         if (!event.lengthComputable) return;
@@ -231,6 +233,12 @@
     form.addEventListener("input", function (event) {
       if (event.target && event.target.removeAttribute) event.target.removeAttribute("data-prefilled");
     });
+  }
+
+  // The page's CSRF token: the hub refuses a signed-in browser's changes without it.
+  function csrfToken() {
+    var meta = document.querySelector("meta[name=csrf-token]");
+    return meta ? meta.getAttribute("content") : "";
   }
 
   function sizeLabel(bytes) {
