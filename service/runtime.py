@@ -9,14 +9,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from ingest.models import IngestResult
+from ingest.models import IngestResult, Outcome
 from ingest.originals import OriginalStore
 from ingest.parse_worker import ParseWorker
 from ingest.pipeline import Item, Pipeline, Prepared
+from ingest.uploads import upload_item, upload_overrides
 from search.batcher import MicroBatcher
 from search.embedder import Embedder
 from search.index import Index
-from search.models import DocumentRecord, Filters, Hit, Method
+from search.job_table import JobRecord
+from search.models import DocumentRecord, Filters, Hit, Method, Viewer
 from search.rerank import load_reranker
 from search.retrieval import Reranker, SearchOptions, search
 from service.settings import Settings
@@ -87,6 +89,35 @@ class Runtime:
     def ingest_one(self, item: Item) -> IngestResult:
         with self.write_lock:
             return self.pipeline.ingest([item])[0]
+
+    def write_large(self, prepared: Prepared) -> IngestResult:
+        """Embed a large document outside the write lock, then write it under the lock.
+
+        Embedding thousands of passages takes minutes on a CPU; small uploads are written
+        meanwhile instead of waiting behind it.
+        """
+        parts = self.pipeline.embed([prepared])
+        with self.write_lock:
+            return self.pipeline.write([prepared], parts)[0]
+
+    def run_upload_job(self, job: JobRecord, payload: bytes) -> IngestResult:
+        """A queued upload, checked and indexed like any other (the uploader's rights apply)."""
+        request = job.request or {}
+        viewer = Viewer(**request.get("viewer", {}))
+        overrides = upload_overrides(request.get("overrides", {}))
+        item = upload_item(job.filename, payload, overrides, may_see=viewer.sees)
+        prepared = self.pipeline.prepare(item)
+        if isinstance(prepared, IngestResult):
+            return prepared
+        if not viewer.writes_into(prepared.doc.community):
+            reason = (f"you may add documents only to your own communities, not to "
+                      f"'{prepared.doc.community}'")
+            return IngestResult(item.source, Outcome.FAILED, reason=reason)
+        result = self.write_large(prepared)
+        if result.outcome is not Outcome.FAILED and result.document is not None:
+            self.index.catalog.audit(str(request.get("actor", job.owner or "")), "upload",
+                                     result.document.id, result.document.source)
+        return result
 
     def write_one(self, prepared: Prepared) -> IngestResult:
         """Embed and index a prepared document, with the uploads waiting alongside it.

@@ -12,7 +12,6 @@ from fastapi.responses import JSONResponse
 from ingest import fields
 from ingest.errors import FileTooLarge, MetadataError, UnsupportedFileType
 from ingest.fields import LIMITS
-from ingest.loaders import load
 from ingest.loaders.pdf import MAX_PAGES
 from ingest.metadata import parse_list
 from ingest.models import IngestResult, Outcome, Overrides
@@ -185,7 +184,7 @@ def list_documents(
 def get_document(runtime: RuntimeDep, caller: ReaderDep, doc_id: str) -> DocumentDetail:
     """Metadata and the document's sections (with their page for PDFs)."""
     doc = visible_document(runtime, caller, doc_id)
-    loaded = load(runtime.pipeline.originals.get(doc.content_hash), doc.filename)
+    loaded = runtime.pipeline.loader(runtime.pipeline.originals.get(doc.content_hash), doc.filename)
     sections = [SectionOut(heading_path=list(s.heading_path), text=s.text, page=s.page)
                 for s in loaded.sections]
     return DocumentDetail(**DocumentOut.of(doc).model_dump(), sections=sections)

@@ -288,3 +288,43 @@ def test_an_accepted_job_survives_kill_9(data: Path) -> None:
             assert hits.json()["results"][0]["id"] == job["document"]["id"]  # type: ignore[index]
     finally:
         hub.stop()
+
+
+def test_personal_data_anywhere_in_a_document_is_caught_before_it_is_stored(
+    hub: Server, data: Path
+) -> None:
+    note = (b"# Visit to Jane Roe, DOB 14/03/2015, 0412 345 678\n\n"
+            b"## Follow-up with mum.roe@example.org\n\n"
+            b"Jayden Miller, aged 4, settled well once the visual timetable was up.\n")
+    with httpx.Client(base_url=hub.url, headers=AUTH, timeout=60) as http:
+        refused = http.post("/api/documents", files={"file": ("visit.md", note)})
+        assert refused.status_code == 422
+        detail = refused.json()["detail"]
+        for secret in ("Jane", "Roe", "0412", "mum.roe", "Jayden", "Miller", "14/03"):
+            assert secret not in detail, secret
+        assert "title" in detail and "heading" in detail
+        assert not list((data / "originals").glob("??/*"))
+        anonymous = httpx.get(f"{hub.url}/api/search", params={"q": "Jane Roe visual timetable"})
+        assert anonymous.json()["results"] == []
+
+        for field, value in (("title", "Notes on Jayden Miller, aged 4"),
+                             ("tags", "jayden.miller@example.org"),
+                             ("authors", "Kim (ph 0412 345 678)")):
+            plain = b"# Routine\n\nThe visual timetable helped at drop-off.\n"
+            answer = http.post("/api/documents", files={"file": (f"{field}.md", plain)},
+                               data={field: value})
+            assert answer.status_code == 422, (field, answer.text)
+        named_file = http.post("/api/documents", files={
+            "file": ("Jayden Miller DOB 14-03-2015.md", b"# Routine\n\nDrop-off went well.\n")})
+        assert named_file.status_code == 422
+
+        redacted = http.post("/api/documents", files={"file": ("visit.md", note)},
+                             data={"pii": "redact"})
+        assert redacted.status_code == 201, redacted.text
+        doc = redacted.json()
+        everything = redacted.text + http.get(f"/api/documents/{doc['id']}").text + \
+            http.get(f"/api/documents/{doc['id']}/file").text
+        for secret in ("Jane", "0412", "mum.roe", "Jayden", "14/03/2015"):
+            assert secret not in everything, secret
+        stored = b"".join(p.read_bytes() for p in (data / "originals").glob("??/*"))
+        assert b"Jane Roe" not in stored and b"mum.roe" not in stored

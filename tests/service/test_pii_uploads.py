@@ -69,6 +69,8 @@ def test_redacted_text_is_in_no_index_snippet_or_file(review: TestClient) -> Non
     for query in ("0412 345 678", "Jaylen", "nan.k@example.org"):
         hits = review.get("/api/search", params={"q": query, "method": "bm25"}).json()
         assert hits["results"] == [], query
+    page = review.get(f"/documents/{doc['id']}").text
+    assert "The file as it was uploaded was not kept" in page
 
 
 def test_keep_is_the_uploaders_choice(review: TestClient) -> None:
