@@ -207,6 +207,7 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA secure_delete=ON")  # deleted uploads are overwritten
         self._db.executescript(SCHEMA)
         columns = {r["name"] for r in self._db.execute("PRAGMA table_info(documents)")}
         for column, statement in MIGRATIONS.items():
@@ -259,6 +260,10 @@ class Catalog:
             return list(reader.execute(sql, params))
         finally:
             self._idle_readers.put(reader)
+
+    def read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Rows of a read-only query, for the tables kept beside the catalog (jobs)."""
+        return self._query(sql, params)
 
     # --- meta -------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

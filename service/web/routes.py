@@ -94,7 +94,8 @@ def upload_submit(
 
 
 @router.get("/upload/jobs/{job_id}")
-def job_view(request: Request, jobs: JobsDep, caller: ReaderDep, job_id: str) -> Response:
+def job_view(request: Request, runtime: RuntimeDep, jobs: JobsDep, caller: ReaderDep,
+             job_id: str) -> Response:
     """A large upload being indexed in the background (the page refreshes until done)."""
-    job = pages.job_page(jobs, caller, job_id)
+    job = pages.job_page(runtime, jobs, caller, job_id)
     return render(request, "job.html", status=200 if job else 404, section="upload", job=job)
