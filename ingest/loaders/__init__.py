@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import PurePath
 
 from ingest.errors import NoTextError, UnreadableFile, UnsupportedFileType
@@ -10,7 +11,7 @@ from ingest.loaders.docx import load_docx
 from ingest.loaders.markdown import load_markdown
 from ingest.loaders.pdf import load_pdf
 from ingest.loaders.text import load_text
-from ingest.models import LoadedDocument
+from ingest.models import LoadedDocument, Section
 
 Loader = Callable[[bytes, str], LoadedDocument]
 
@@ -25,6 +26,7 @@ LOADERS: dict[str, Loader] = {
 }
 
 SUPPORTED = tuple(sorted(LOADERS))
+TITLE_IS_TEXT = {".md", ".markdown", ".txt", ".docx"}  # not PDFs: no text there means a scan
 
 
 def is_supported(filename: str) -> bool:
@@ -49,6 +51,11 @@ def load(data: bytes, filename: str) -> LoadedDocument:
             f"'{filename}' holds {chars:,} characters of text; the limit is "
             f"{MAX_TEXT_CHARS:,} (about 600 pages). Split it and upload the parts"
         )
+    if not any(s.text.strip() for s in document.sections) and document.title and \
+            suffix in TITLE_IS_TEXT:
+        # A record with a title and no body (a catalogue entry, a short note): the title is
+        # its content and must be searchable.
+        document = replace(document, sections=[Section((), document.title.strip())])
     if not any(s.text.strip() for s in document.sections):
         raise NoTextError(
             f"'{filename}' has no extractable text; the file may be scanned and need OCR"

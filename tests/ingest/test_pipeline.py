@@ -9,7 +9,7 @@ import pytest
 from ingest.files import discover
 from ingest.models import Outcome, Overrides
 from ingest.originals import OriginalStore
-from ingest.pipeline import Pipeline
+from ingest.pipeline import Item, Pipeline
 from search.embedder import Embedder
 from search.errors import ModelMismatchError
 from search.index import Index
@@ -202,3 +202,16 @@ def test_delete_removes_from_both_indexes(pipeline: Pipeline, corpus: Path) -> N
         assert doc.id not in {h.document.id for h in hits}
     assert pipeline.index.vectors.ids_of_document(doc.id) == []
     assert not pipeline.originals.exists(doc.content_hash)
+
+
+def test_a_title_without_text_is_searchable(pipeline: Pipeline) -> None:
+    """A catalogue record with a title and an empty body is indexed by its title."""
+    record = b"---\ntitle: Boundary layer transition on swept wings\n---\n"
+    item = Item(source="cacm/1.txt", read=lambda: record, filename="1.txt",
+                overrides=Overrides(kind="reading"))
+    results = pipeline.ingest([item])
+    assert results[0].outcome is Outcome.ADDED, results[0].reason
+    for method in (Method.BM25, Method.DENSE):
+        hits = search(pipeline.index, "swept wing transition",
+                      options=SearchOptions(method=method))
+        assert [h.document.source for h in hits] == ["cacm/1.txt"]
