@@ -67,13 +67,21 @@ def get_job(runtime: RuntimeDep, jobs: JobsDep, caller: ReaderDep, job_id: str) 
     return found
 
 
-def job_status(runtime: Runtime, jobs: JobQueue, caller: Caller, job_id: str) -> JobOut | None:
-    """The job as its uploader (or an admin) may see it, else None."""
+def job_status(runtime: Runtime, jobs: JobQueue, caller: Caller, job_id: str,
+               uploader: bool = False) -> JobOut | None:
+    """The job as its uploader (or an admin) may see it, else None. `uploader`: the caller
+    showed the job's key, which only its uploader was given."""
     job = jobs.get(job_id)
     if job is None:
         return None
-    if caller.role is not Role.ADMIN and not (caller.user_id and job.owner == caller.user_id):
+    owner = uploader or bool(caller.user_id and job.owner == caller.user_id)
+    if caller.role is not Role.ADMIN and not owner:
         return None
+    if uploader and job.owner:  # see the result as the uploader would
+        request = job.request or {}
+        viewer = request.get("viewer", {})
+        caller = Caller(Role.ADMIN if viewer.get("admin") else Role.CONTRIBUTOR,
+                        viewer.get("user_id"), tuple(viewer.get("communities", ())))
     document = None
     if job.status is JobStatus.DONE and job.doc_id:
         try:

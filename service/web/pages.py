@@ -158,6 +158,7 @@ def upload_page(runtime: Runtime, caller: Caller) -> UploadPage:
     )
 
 
-def job_page(runtime: Runtime, jobs: JobQueue, caller: Caller, job_id: str) -> JobOut | None:
+def job_page(runtime: Runtime, jobs: JobQueue, caller: Caller, job_id: str,
+             uploader: bool = False) -> JobOut | None:
     """The job's state, or None if there is no such job for this caller."""
-    return job_status(runtime, jobs, caller, job_id)
+    return job_status(runtime, jobs, caller, job_id, uploader)

@@ -10,8 +10,9 @@ from starlette.responses import Response
 
 from search.errors import DocumentNotFoundError
 from service.accounts import SESSION_COOKIE
-from service.csrf import CSRF_FIELD, EXPIRED, form_allowed
+from service.csrf import CSRF_FIELD, EXPIRED, form_allowed, server_secret
 from service.deps import CallerDep, JobsDep, ReaderDep, RuntimeDep
+from service.jobs import job_key, key_opens
 from service.web import pages
 from service.web.forms import BrowseForm, SearchForm, parse_kind
 from service.web.render import render
@@ -88,14 +89,22 @@ def upload_submit(
     else:
         outcome = UploadOutcome(error=EXPIRED, status=403)
     if outcome.location:
-        return RedirectResponse(outcome.location, status_code=303)
+        location = outcome.location
+        if outcome.job_id:  # the uploader may not be signed in: give them the job's key
+            location += f"?key={job_key(server_secret(request.app), outcome.job_id)}"
+        return RedirectResponse(location, status_code=303)
     return render(request, "upload.html", status=outcome.status, section="upload",
                   page=pages.upload_page(runtime, caller), fields=fields, error=outcome.error)
 
 
 @router.get("/upload/jobs/{job_id}")
 def job_view(request: Request, runtime: RuntimeDep, jobs: JobsDep, caller: ReaderDep,
-             job_id: str) -> Response:
-    """A large upload being indexed in the background (the page refreshes until done)."""
-    job = pages.job_page(runtime, jobs, caller, job_id)
-    return render(request, "job.html", status=200 if job else 404, section="upload", job=job)
+             job_id: str, key: str = "") -> Response:
+    """A large upload being indexed in the background (the page refreshes until done).
+
+    Only its uploader (signed in, or holding the key the upload gave them) and admins see it.
+    """
+    uploader = key_opens(server_secret(request.app), job_id, key[:64])
+    job = pages.job_page(runtime, jobs, caller, job_id, uploader)
+    return render(request, "job.html", status=200 if job else 404, section="upload", job=job,
+                  key=key[:64] if uploader else "")

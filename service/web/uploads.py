@@ -39,6 +39,7 @@ class UploadOutcome:
     location: str | None = None
     error: str | None = None
     status: int = 303
+    job_id: str | None = None  # a background job's, when the upload became one
 
 
 def upload_from_form(
@@ -66,6 +67,6 @@ def upload_from_form(
         return UploadOutcome(error=str(exc), status=status_for(exc))
     body = json.loads(bytes(response.body))
     if response.status_code == 202:
-        return UploadOutcome(location=f"/upload/jobs/{body['id']}")
+        return UploadOutcome(location=f"/upload/jobs/{body['id']}", job_id=body["id"])
     added = "duplicate" if body.get("duplicate") else "new"
     return UploadOutcome(location=f"/documents/{body['id']}?added={added}")

@@ -106,6 +106,11 @@ def test_a_long_pdf_posted_without_javascript_gets_a_job_page(client: TestClient
         page = client.get(sent.headers["location"])
     assert "can be found in search now" in page.text
     assert client.get("/upload/jobs/unknown").status_code == 404
+    # the key in the address is what shows the job to its uploader; without it, or with
+    # another, the job is as if it did not exist
+    job_page = sent.headers["location"].split("?")[0]
+    assert client.get(job_page).status_code == 404
+    assert client.get(job_page, params={"key": "0" * 32}).status_code == 404
 
 
 @pytest.mark.parametrize(("files", "token", "status", "message"), [
