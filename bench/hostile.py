@@ -232,7 +232,7 @@ def cases() -> list[tuple[str, bytes, int]]:
         ("empty.pdf", b"", 422),
         ("empty.docx", b"", 422),
         ("whitespace.txt", b"   \n\n\t  \n", 422),
-        ("front-matter-only.md", b"---\ntitle: Nothing else\n---\n", 422),
+        ("front-matter-only.md", b"---\ntags: [nothing]\n---\n", 422),  # no title, no text
         ("truncated.pdf", good_pdf[: len(good_pdf) // 2], 422),
         ("header-only.pdf", b"%PDF-1.7\n", 422),
         ("html-named.pdf", b"<html><body>not a pdf</body></html>", 422),

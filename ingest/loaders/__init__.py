@@ -26,7 +26,9 @@ LOADERS: dict[str, Loader] = {
 }
 
 SUPPORTED = tuple(sorted(LOADERS))
-TITLE_IS_TEXT = {".md", ".markdown", ".txt", ".docx"}  # not PDFs: no text there means a scan
+# A title given in the text itself (front matter, a first heading); not a Word or PDF file's
+# properties, which are often boilerplate ("Word Document"), and a PDF without text is a scan.
+TITLE_IS_TEXT = {".md", ".markdown", ".txt"}
 
 
 def is_supported(filename: str) -> bool:

@@ -39,7 +39,7 @@ def test_large_pdf_is_a_job_to_poll(server: Server) -> None:
         deadline = time.monotonic() + 120
         while job["status"] in {"queued", "processing"} and time.monotonic() < deadline:
             time.sleep(0.5)
-            job = http.get(f"/api/jobs/{job['id']}").json()
+            job = http.get(f"/api/jobs/{job['id']}", headers=AUTH).json()
         assert job["status"] == "done", job
         hits = http.get("/api/search", params={"q": "Lighthouse mentoring scheme"}).json()
         top = hits["results"][0]
@@ -55,7 +55,7 @@ def test_failed_job_reports_its_reason(server: Server) -> None:
         deadline = time.monotonic() + 60
         while job["status"] in {"queued", "processing"} and time.monotonic() < deadline:
             time.sleep(0.3)
-            job = http.get(f"/api/jobs/{job['id']}").json()
+            job = http.get(f"/api/jobs/{job['id']}", headers=AUTH).json()
         assert job["status"] == "failed"
         assert "OCR" in job["reason"]
 
