@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from search import spelling_table
 from search.errors import DocumentNotFoundError
 from search.lexical import index_terms
 from search.models import ChunkRecord, DocumentRecord, Filters, Kind, Status, Visibility
@@ -340,6 +341,7 @@ class Catalog:
                 "UPDATE documents SET status = ?, n_chunks = ?, updated_at = ? WHERE id = ?",
                 (Status.READY.value, len(chunks), _now(), doc_id),
             )
+            spelling_table.record(db, doc_id, chunks)  # did-you-mean knows the words at once
         return self.get(doc_id)
 
     @staticmethod
@@ -353,6 +355,7 @@ class Catalog:
     def delete_document(self, doc_id: str) -> None:
         with self.transaction() as db:
             self._delete_chunks(db, doc_id)
+            spelling_table.forget(db, doc_id)
             db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
     def update_metadata(self, doc_id: str, **fields: Any) -> DocumentRecord:

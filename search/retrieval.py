@@ -77,12 +77,42 @@ def _by_document(ranking: Ranking) -> list[tuple[str, float]]:
     return list(best.items())
 
 
+@dataclass
+class Observed:
+    """What a search saw on its way, for judging how well it answers (search.confidence)."""
+
+    best_cosine: float | None = None  # the nearest visible chunk's cosine, when dense ran
+
+
+@dataclass(frozen=True)
+class Searched:
+    """A search's hits with what it observed."""
+
+    hits: list[Hit]
+    observed: Observed
+
+
+def search_with_signals(
+    index: Index,
+    query: str,
+    filters: Filters = Filters(),
+    options: SearchOptions = SearchOptions(),
+    reranker: Reranker | None = None,
+) -> Searched:
+    """`search`, also returning the nearest chunk's cosine similarity."""
+    observed = Observed()
+    hits = search(index, query, filters, options, reranker, observed=observed)
+    return Searched(hits, observed)
+
+
 def search(
     index: Index,
     query: str,
     filters: Filters = Filters(),
     options: SearchOptions = SearchOptions(),
     reranker: Reranker | None = None,
+    *,
+    observed: Observed | None = None,
 ) -> list[Hit]:
     """Documents answering the query, best first, each with its best passages."""
     if not query.strip():
@@ -103,6 +133,8 @@ def search(
     if pending is not None:
         try:
             rankings.append(pending.result())
+            if observed is not None:
+                observed.best_cosine = max((s for _, s in rankings[-1]), default=None)
         except Exception:  # a broken or unreachable vector store: words alone still answer
             log.exception("dense retrieval failed; answering from words only")
             if not lexical:

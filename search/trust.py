@@ -1,0 +1,91 @@
+"""A search practitioners can trust: how confident it is, its language, and its spelling.
+
+One operation for the API, the page, the command line and the benchmark: search, judge the
+answer (search.confidence), say when the query is not English (search.language), and when it
+matches weakly but its spelling correction strongly, answer the correction instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from search.confidence import Confidence, Evidence, judge
+from search.index import Index
+from search.language import LanguageGuess, guess_language, language_notice
+from search.lexical import match_expression
+from search.models import Filters, Hit
+from search.retrieval import Reranker, Searched, SearchOptions, search_with_signals
+from search.spelling import Speller
+
+RANK = {Confidence.NONE: 0, Confidence.WEAK: 1, Confidence.STRONG: 2}
+_WORDS = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class TrustedAnswer:
+    hits: list[Hit]
+    confidence: Confidence
+    evidence: Evidence
+    language: LanguageGuess
+    did_you_mean: str | None = None  # a corrected query worth offering, or None
+    searched_for: str | None = None  # the corrected query whose results these are, or None
+
+    @property
+    def notice(self) -> str | None:
+        return language_notice(self.language)
+
+
+def coverage(index: Index, query: str, filters: Filters) -> float:
+    """Share of the query's index terms found in some document the caller may see."""
+    # one FTS5 expression per distinct term (a word's own expression: stems are not re-stemmed)
+    expressions = {e for w in _WORDS.findall(query) if (e := match_expression(w)) is not None}
+    if not expressions:
+        return 0.0
+    visible = Filters(viewer=filters.viewer)
+    found = sum(bool(index.catalog.lexical_search(e, visible, 1)) for e in expressions)
+    return found / len(expressions)
+
+
+def _judged(index: Index, query: str, filters: Filters, searched: Searched,
+            english: bool) -> tuple[Evidence, Confidence]:
+    evidence = Evidence(searched.observed.best_cosine, coverage(index, query, filters), english)
+    return evidence, judge(evidence)
+
+
+def trusted_search(
+    index: Index,
+    query: str,
+    filters: Filters = Filters(),
+    options: SearchOptions = SearchOptions(),
+    reranker: Reranker | None = None,
+    speller: Speller | None = None,
+) -> TrustedAnswer:
+    """Hits with a confidence, a language notice and a spelling correction where they apply."""
+    language = guess_language(query)
+    searched = search_with_signals(index, query, filters, options, reranker)
+    evidence, confidence = _judged(index, query, filters, searched, language.english)
+    answer = TrustedAnswer(searched.hits, confidence, evidence, language)
+    if speller is None or not language.english or not query.strip():
+        return answer
+    corrected = speller.correct(query, filters)
+    if corrected is None or corrected == query:
+        return answer
+    fixed = search_with_signals(index, corrected, filters, options, reranker)
+    fixed_evidence, fixed_confidence = _judged(index, corrected, filters, fixed, True)
+    if fixed_confidence is Confidence.STRONG and (
+        confidence is not Confidence.STRONG or _closer(fixed_evidence, evidence)
+    ):
+        return TrustedAnswer(fixed.hits, fixed_confidence, fixed_evidence, language,
+                             did_you_mean=corrected, searched_for=corrected)
+    if RANK[fixed_confidence] > RANK[confidence]:  # better, though not enough to switch
+        return TrustedAnswer(searched.hits, confidence, evidence, language,
+                             did_you_mean=corrected)
+    return answer
+
+
+def _closer(new: Evidence, old: Evidence) -> bool:
+    """Whether the new query's nearest passage is closer (or, words only, more words found)."""
+    if new.best_cosine is not None and old.best_cosine is not None:
+        return new.best_cosine > old.best_cosine
+    return new.coverage > old.coverage
