@@ -51,7 +51,7 @@ def open_index(dataset: Path, embedder: Embedder, contextual: bool, cache: Path)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", nargs="+", default=["scifact", "cranfield"])
+    parser.add_argument("--datasets", nargs="+", default=["scifact", "cranfield", "cisi"])
     parser.add_argument("--methods", nargs="+", default=["bm25", "dense", "hybrid"])
     parser.add_argument("--no-context", action="store_true")
     parser.add_argument("--fusion", default="rrf", choices=[m.value for m in FusionMode])

@@ -27,24 +27,47 @@ def reciprocal_rank_fusion(
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _min_max(ranking: Ranking) -> dict[str, float]:
+class Normalisation(StrEnum):
+    """How convex fusion puts the retrievers' scores on one scale."""
+
+    MINMAX = "minmax"  # (s - min) / (max - min) over the candidates
+    MAX = "max"  # s / max: keeps how far below the best each candidate is
+    ZSCORE = "zscore"  # (s - mean) / standard deviation
+
+
+def normalise(ranking: Ranking, how: Normalisation = Normalisation.MINMAX) -> dict[str, float]:
+    """Scores of one retriever's candidates on a common scale (the best is highest)."""
     if not ranking:
         return {}
     values = [s for _, s in ranking]
+    if how is Normalisation.MAX:
+        top = max(values)
+        return {key: score / top if top > 0 else 1.0 for key, score in ranking}
+    if how is Normalisation.ZSCORE:
+        centre = sum(values) / len(values)
+        spread = (sum((v - centre) ** 2 for v in values) / len(values)) ** 0.5 or 1.0
+        return {key: (score - centre) / spread for key, score in ranking}
     low, high = min(values), max(values)
-    span = high - low or 1.0
-    return {key: (score - low) / span for key, score in ranking}
+    if high == low:
+        return dict.fromkeys((key for key, _ in ranking), 1.0)
+    return {key: (score - low) / (high - low) for key, score in ranking}
 
 
 def convex_fusion(
-    rankings: Sequence[Ranking], weights: Sequence[float] | None = None
+    rankings: Sequence[Ranking], weights: Sequence[float] | None = None,
+    how: Normalisation = Normalisation.MINMAX,
 ) -> list[tuple[str, float]]:
-    """Weighted sum of min-max normalised scores; an item missing from a list scores 0 there."""
+    """Weighted sum of normalised scores; an item missing from a list gets that list's lowest
+    normalised score (it ranked below every candidate there)."""
     weights = weights or [1.0] * len(rankings)
-    scores: dict[str, float] = {}
-    for ranking, weight in zip(rankings, weights, strict=True):
-        for key, value in _min_max(ranking).items():
-            scores[key] = scores.get(key, 0.0) + weight * value
+    tables = [normalise(r, how) for r in rankings]
+    floors = [min(t.values(), default=0.0) for t in tables]
+    keys = {key for table in tables for key in table}
+    scores = {
+        key: sum(w * t.get(key, floor) for t, w, floor in zip(tables, weights, floors,
+                                                                strict=True))
+        for key in keys
+    }
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
@@ -52,7 +75,9 @@ def fuse(
     rankings: Sequence[Ranking],
     mode: FusionMode = FusionMode.RRF,
     weights: Sequence[float] | None = None,
+    how: Normalisation = Normalisation.MINMAX,
+    rrf_k: int = RRF_K,
 ) -> list[tuple[str, float]]:
     if mode is FusionMode.CONVEX:
-        return convex_fusion(rankings, weights)
-    return reciprocal_rank_fusion(rankings, weights)
+        return convex_fusion(rankings, weights, how)
+    return reciprocal_rank_fusion(rankings, weights, rrf_k)
