@@ -23,8 +23,11 @@ from ingest.errors import MetadataError
 from ingest.files import discover
 from ingest.metadata import parse_kind
 from ingest.models import IngestResult, Outcome, Overrides
+from search.confidence import Confidence
 from search.errors import SearchError
 from search.models import Filters, Hit, Kind, Method
+from search.spelling import speller_for
+from search.trust import trusted_search
 from service.runtime import Runtime, make_embedder, open_runtime, search_options
 from service.settings import Settings
 
@@ -182,18 +185,39 @@ def search(
         Method | None, typer.Option(help="Default: rerank with a reranker, else hybrid.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_typed: Annotated[
+        bool, typer.Option("--as-typed", help="Never search a spelling correction instead.")
+    ] = False,
 ) -> None:
     """Search in plain language; results are grouped by document with their best passages."""
     runtime = _open()
     filters = Filters(kind=_kind(kind), community=community, tags=tuple(tag or ()))
-    hits = runtime.search(query, filters, k=k, method=method or runtime.default_method)
+    options = runtime.search_options(k=k, method=method or runtime.default_method)
+    speller = None if as_typed else speller_for(runtime.index.catalog)
+    found = trusted_search(runtime.index, query, filters, options, runtime.reranker, speller)
     runtime.close()
+    hits = found.hits
     if as_json:
-        console.print_json(json.dumps({"query": query, "results": [_hit_json(h) for h in hits]}))
+        console.print_json(json.dumps({
+            "query": query, "results": [_hit_json(h) for h in hits],
+            "confidence": found.confidence.value, "notice": found.notice,
+            "did_you_mean": found.did_you_mean, "searched_for": found.searched_for,
+        }))
         return
+    if found.searched_for:
+        console.print(f"Showing results for [bold]{found.searched_for}[/bold] "
+                      f"(search instead for {query!r} with --as-typed).")
+    elif found.did_you_mean:
+        console.print(f"Did you mean [bold]{found.did_you_mean}[/bold]?")
+    if found.notice:
+        console.print(f"[yellow]{found.notice}[/yellow]")
     if not hits:
         console.print("No results. Try other words, or drop a filter.")
         return
+    if found.confidence is Confidence.NONE:
+        console.print("[yellow]No document here seems to answer this. The nearest:[/yellow]")
+    elif found.confidence is Confidence.WEAK:
+        console.print("[yellow]These may only partly answer your question.[/yellow]")
     for rank, hit in enumerate(hits, start=1):
         doc = hit.document
         console.print(

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ingest.fields import LIMITS
+from search.confidence import Confidence
 from search.models import DocumentRecord, Hit, Kind, Passage, Visibility
 
 API_VERSION = "1.0.0"
@@ -83,6 +84,14 @@ class SearchOut(BaseModel):
     facets: Facets = Field(description="Counts by kind, community, tags and year.")
     notice: str | None = Field(None, description="Set when the answer is limited, e.g. the "
                                "vector index is unavailable and only words were matched.")
+    confidence: Confidence = Field(
+        Confidence.NONE, description="How well the results answer the query: strong; weak "
+        "(they may only partly answer it); none (no document seems to answer it; the nearest "
+        "are shown).")
+    did_you_mean: str | None = Field(None, description="A spelling correction of the query "
+                                     "made from the hub's words, or null.")
+    searched_for: str | None = Field(None, description="The corrected query whose results "
+                                     "these are (instead of the query as typed), or null.")
 
 
 class DocumentList(BaseModel):

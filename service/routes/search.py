@@ -10,6 +10,8 @@ from starlette.responses import Response
 
 from search.facets import facet_counts
 from search.models import Filters, Kind, Method
+from search.spelling import speller_for
+from search.trust import trusted_search
 from service.deps import Caller, ReaderDep, RuntimeDep
 from service.runtime import Runtime
 from service.schemas import HitOut, SearchOut
@@ -47,12 +49,15 @@ async def search_documents(
     k: Annotated[int, Query(ge=1, le=50)] = 10,
     method: Annotated[Method | None, Query(description="Default: rerank if a reranker is "
                                              "configured, else hybrid.")] = None,
+    as_typed: Annotated[bool, Query(description="Search the query as typed, never a "
+                                    "spelling correction of it.")] = False,
 ) -> Response:
     """Documents answering the query, best first, each with up to three passages."""
 
     def answer_json() -> str:
         # made on a search thread, and already a SearchOut: no second validation
-        found = answer(runtime, caller, q, kind, community, tag, date_from, date_to, k, method)
+        found = answer(runtime, caller, q, kind, community, tag, date_from, date_to, k, method,
+                       as_typed)
         return found.model_dump_json()
 
     return Response(await runtime.on_search_thread(answer_json), media_type="application/json")
@@ -61,20 +66,25 @@ async def search_documents(
 def answer(
     runtime: Runtime, caller: Caller, q: str, kind: Kind | None, community: str | None,
     tag: list[str] | None, date_from: date | None, date_to: date | None, k: int,
-    method: Method | None,
+    method: Method | None, as_typed: bool = False,
 ) -> SearchOut:
-    """The search's answer (for the API and the web page)."""
+    """The search's answer (for the API, the web page and the command line)."""
     filters = filters_from(caller, kind, community, tag, date_from, date_to)
     notice = WORDS_ONLY if runtime.index.vector_error is not None else None
     if not q.strip():
         documents = runtime.index.catalog.documents(filters, sort="-date")
         return SearchOut(query=q, results=[], facets=facet_counts(documents), notice=notice)
     # facets count the first FACET_DEPTH documents; passages are read for the first k only
-    hits = runtime.search(q, filters, k=max(k, FACET_DEPTH), passage_hits=k,
-                          method=method or runtime.default_method)
+    options = runtime.search_options(k=max(k, FACET_DEPTH), passage_hits=k,
+                                     method=method or runtime.default_method)
+    speller = None if as_typed else speller_for(runtime.index.catalog)
+    found = trusted_search(runtime.index, q, filters, options, runtime.reranker, speller)
     return SearchOut(
         query=q,
-        results=[HitOut.of(h) for h in hits[:k]],
-        facets=facet_counts(h.document for h in hits),
-        notice=notice,
+        results=[HitOut.of(h) for h in found.hits[:k]],
+        facets=facet_counts(h.document for h in found.hits),
+        notice=" ".join(n for n in (notice, found.notice) if n) or None,
+        confidence=found.confidence,
+        did_you_mean=found.did_you_mean,
+        searched_for=found.searched_for,
     )

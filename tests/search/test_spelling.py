@@ -1,0 +1,89 @@
+"""Did-you-mean from the hub's own words, over a real index, kept current on every write."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline import Pipeline
+from search.confidence import Confidence
+from search.index import Index
+from search.models import Filters, Viewer
+from search.spelling import Speller, apply_corrections, speller_for, unknown_words
+from search.spelling_table import words_of
+from search.trust import trusted_search
+from tests.search.test_retrieval import note
+
+NOTES = {
+    "practices/co-regulation.md": "# Co-regulation strategies for hypoarousal\n\nWhen a child "
+    "shuts down and goes flat (hypoarousal), co-regulation strategies start with the adult: "
+    "a warm voice, gentle movement, rhythm and sensory input bring them back into the window "
+    "of tolerance.",
+    "practices/parents.md": "# Engaging parents who never come to meetings\n\nCall parents "
+    "back at times that suit them, meet at the school gate, and ask what would help.",
+    "practices/mealtimes.md": "# Calm mealtimes\n\nShared meals with predictable seating help "
+    "children in residential care feel safe; staff eat with the young people.",
+}
+
+
+def test_apply_corrections_keeps_the_rest_of_the_query() -> None:
+    assert apply_corrections("Teh parnets, and EBSA!", {"teh": "the", "parnets": "parents"}) \
+        == "The parents, and EBSA!"
+
+
+def test_only_unknown_non_english_words_are_corrected() -> None:
+    assert unknown_words("parnets never come to meetngs", lambda w: False) \
+        == ["parnets", "meetngs"]
+    assert unknown_words("parnets never come", {"parnets"}.__contains__) == []
+
+
+def test_words_of_counts_letters_only_words() -> None:
+    assert words_of(["Co-regulation, co-regulation 2026 ok"]) == {"regulation": 2}
+
+
+@pytest.fixture
+def hub(index: Index, pipeline: Pipeline) -> tuple[Index, Pipeline]:
+    pipeline.ingest([note(source, text) for source, text in NOTES.items()])
+    return index, pipeline
+
+
+def test_misspelled_query_is_searched_as_corrected(hub: tuple[Index, Pipeline]) -> None:
+    index, _ = hub
+    answer = trusted_search(index, "co-regultion stratagies for hypoarrousal",
+                            speller=speller_for(index.catalog))
+    assert answer.did_you_mean == "co-regulation strategies for hypoarousal"
+    assert answer.searched_for == answer.did_you_mean
+    assert answer.confidence is Confidence.STRONG
+    assert answer.hits[0].document.source == "practices/co-regulation.md"
+
+
+def test_a_correct_query_is_left_alone(hub: tuple[Index, Pipeline]) -> None:
+    index, _ = hub
+    answer = trusted_search(index, "engaging parents who never come to meetings",
+                            speller=speller_for(index.catalog))
+    assert answer.did_you_mean is None and answer.searched_for is None
+
+
+def test_dictionary_follows_writes_and_deletes(hub: tuple[Index, Pipeline]) -> None:
+    index, pipeline = hub
+    speller = Speller(index.catalog)
+    assert speller.correct("kaleidoskope play") is None  # no such word in the hub yet
+    [added] = pipeline.ingest([note("practices/play.md", "# Kaleidoscope play\n\nA "
+                                    "kaleidoscope session for toddlers and their carers.")])
+    assert added.document is not None
+    assert speller.correct("kaleidoskope play") == "kaleidoscope play"
+    index.delete(added.document.id)
+    assert speller.correct("kaleidoskope play") is None
+
+
+def test_words_of_documents_a_caller_cannot_see_are_not_suggested(
+        hub: tuple[Index, Pipeline]) -> None:
+    index, pipeline = hub
+    [private] = pipeline.ingest([note("practices/mine.md", "# Quillwort circle\n\nThe "
+                                      "quillwort circle met in private.")])
+    assert private.document is not None
+    index.update_metadata(private.document.id, visibility="private")
+    speller = speller_for(index.catalog)
+    stranger = Filters(viewer=Viewer(user_id="someone-else"))
+    assert "quillwort" not in (speller.correct("quilwort circle", stranger) or "")
+    assert speller.correct("quilwort circle", Filters(viewer=Viewer(admin=True))) \
+        == "quillwort circle"
