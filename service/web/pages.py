@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from search.confidence import Confidence
 from search.facets import facet_counts
 from search.models import Filters, Kind
 from service.deps import Caller, Role
@@ -37,6 +38,9 @@ class SearchPage:
     featured: list[DocumentOut] = field(default_factory=list)
     matching: list[DocumentOut] = field(default_factory=list)  # filters but no query
     notice: str | None = None  # the answer is limited (e.g. words only)
+    confidence: Confidence = Confidence.STRONG  # how well the results answer the query
+    did_you_mean: str | None = None  # a spelling correction to offer
+    searched_for: str | None = None  # the correction whose results these are
 
     def community_choices(self) -> list[tuple[str, int | None]]:
         """Communities with their counts, keeping the chosen one even if it has none."""
@@ -64,11 +68,12 @@ def _documents(runtime: Runtime, caller: Caller, kind: Kind | None = None, sort:
     ).items
 
 
-def search_page(runtime: Runtime, caller: Caller, form: SearchForm) -> SearchPage:
+def search_page(runtime: Runtime, caller: Caller, form: SearchForm,
+                as_typed: bool = False) -> SearchPage:
     found = answer(
         runtime, caller, q=form.q, kind=form.kind, community=form.community,
         tag=list(form.tags), date_from=form.date_from, date_to=form.date_to, k=RESULTS,
-        method=None,
+        method=None, as_typed=as_typed,
     )
     if form.q:
         readings = [] if form.kind is Kind.READING else [
@@ -77,7 +82,8 @@ def search_page(runtime: Runtime, caller: Caller, form: SearchForm) -> SearchPag
                            snippets=False)
         ]
         return SearchPage(form, found.facets, results=found.results, readings=readings,
-                          notice=found.notice)
+                          notice=found.notice, confidence=found.confidence,
+                          did_you_mean=found.did_you_mean, searched_for=found.searched_for)
     return SearchPage(
         form, found.facets,
         recent_notes=_documents(runtime, caller, Kind.SESSION_NOTE, "-date", RECENT_NOTES),
