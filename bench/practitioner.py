@@ -1,13 +1,14 @@
 """Practitioner queries on the bundled corpus: graded nDCG@10 per query type and method.
 
-    .venv/bin/python bench/practitioner.py [--torch]
+    .venv/bin/python bench/practitioner.py [--torch] [--as-typed]
 
 The queries and their judgments (bench/practitioner_queries.jsonl) were written and graded
 from the documents before any tuning. The corpus is indexed in a temporary folder through
 the real pipeline with the hub's default embedding backend (int8 ONNX, exported once into
-bench/.cache/); `--torch` uses the plain model instead. Off-topic and non-English queries
-have nothing relevant: for them the table reports how confident the top hit looks, so that a
-later confidence threshold can be calibrated against the answerable queries' figures.
+bench/.cache/); `--torch` uses the plain model instead. Each query is answered as the hub
+answers it (search.trust): misspelled queries may be searched as corrected (`--as-typed`: not).
+Off-topic and non-English queries have nothing relevant: the confidence table shows the shares
+answered strong, weak and none, against which search/confidence.py's thresholds are set.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ from search.embedder import Embedder  # noqa: E402
 from search.index import Index  # noqa: E402
 from search.metrics import ndcg_at_k  # noqa: E402
 from search.models import Hit, Method  # noqa: E402
-from search.retrieval import SearchOptions, search  # noqa: E402
+from search.retrieval import SearchOptions  # noqa: E402
+from search.spelling import speller_for  # noqa: E402
+from search.trust import trusted_search  # noqa: E402
 
 QUERIES = ROOT / "bench" / "practitioner_queries.jsonl"
 METHODS = (Method.BM25, Method.DENSE, Method.HYBRID)
@@ -118,11 +121,15 @@ def confidence_label(result: Any) -> str | None:
     return str(getattr(value, "value", value)).lower()
 
 
-def run_queries(index: Index, queries: Iterable[Query]) -> Run:
+def run_queries(index: Index, queries: Iterable[Query], spelling: bool = True) -> Run:
+    """Each query as the hub answers it (search.trust), with spelling correction or without."""
     run = Run(list(queries))
+    speller = speller_for(index.catalog) if spelling else None
     for query in run.queries:
         for method in METHODS:
-            result: Any = search(index, query.text, options=SearchOptions(method=method, k=10))
+            result: Any = trusted_search(index, query.text,
+                                         options=SearchOptions(method=method, k=10),
+                                         speller=speller)
             hits: list[Hit] = list(getattr(result, "hits", result))
             run.outcomes[(query.id, method)] = Outcome(
                 sources=[h.document.source for h in hits],
@@ -177,16 +184,24 @@ def table(run: Run) -> list[str]:
 
 
 def confidence_section(run: Run) -> list[str]:
-    """Shares answered weak/none, once search results carry a confidence; else nothing."""
+    """Shares answered strong, weak and none per group and method (search.confidence)."""
     labels = {key: o.confidence for key, o in run.outcomes.items()}
     if all(label is None for label in labels.values()):
         return []
-    lines = ["", "| queries | method | share answered weak/none |", "|---|---|---|"]
-    for name, types in (("off-topic + non-English", UNANSWERABLE), ("answerable", ANSWERABLE)):
+    lines = ["", "| queries | n | method | strong | weak | none | weak or none |",
+             "|---|---|---|---|---|---|---|"]
+    groups = [("off-topic", ("offtopic",)), ("non-English", ("non_english",)),
+              ("off-topic + non-English", UNANSWERABLE), ("answerable", ANSWERABLE),
+              ("misspelled", ("misspelled",))]
+    for name, types in groups:
         group = [q for q in run.queries if q.type in types]
         for m in METHODS:
-            share = _mean(float(labels[(q.id, m)] in LOW_CONFIDENCE) for q in group)
-            lines.append(f"| {name} | {m.value} | {_fmt(share, 2)} |")
+            got = [labels[(q.id, m)] for q in group]
+            shares = [_mean(float(g == level) for g in got)
+                      for level in ("strong", "weak", "none")]
+            low = _mean(float(g in LOW_CONFIDENCE) for g in got)
+            lines.append(f"| {name} | {len(group)} | {m.value} | "
+                         + " | ".join(_fmt(v, 2) for v in [*shares, low]) + " |")
     return lines
 
 
@@ -202,6 +217,8 @@ def make_embedder(use_torch: bool) -> Embedder:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--torch", action="store_true", help="embed with torch, not ONNX")
+    parser.add_argument("--as-typed", action="store_true",
+                        help="no spelling correction (search.spelling): queries as typed")
     args = parser.parse_args()
     queries = load_queries()
     embedder = make_embedder(args.torch)
@@ -210,11 +227,12 @@ def main() -> None:
         try:
             Pipeline(index, OriginalStore(Path(tmp) / "originals")).ingest(
                 discover([ROOT / "corpus"]))
-            run = run_queries(index, queries)
+            run = run_queries(index, queries, spelling=not args.as_typed)
         finally:
             index.close()
     print(describe())
-    print(f"embedder: {embedder.name}; {len(queries)} queries, k=10, graded gains 2^g-1\n")
+    print(f"embedder: {embedder.name}; {len(queries)} queries, k=10, graded gains 2^g-1; "
+          f"spelling correction {'off' if args.as_typed else 'on'}\n")
     print("\n".join(table(run) + confidence_section(run)))
     print("\nΔ twin: mean nDCG@10 of a misspelled query minus its correctly spelled twin's. "
           "top hit on page: share of pdf_page queries whose top hit is the judged PDF with a "
