@@ -13,7 +13,8 @@ from search.fusion import FusionMode, Ranking, fuse
 from search.index import Index
 from search.lexical import match_expression, phrase_expression
 from search.models import ChunkRecord, Filters, Hit, Method, Passage
-from search.snippets import query_terms, snippet_for
+from search.passages import content_first
+from search.snippets import QueryTerms, query_terms, snippet_for
 
 log = logging.getLogger(__name__)
 
@@ -200,9 +201,10 @@ def _hits(
 def _passages(
     own: list[tuple[str, float]],
     chunks: dict[str, ChunkRecord],
-    terms: set[str],
+    terms: QueryTerms,
     with_snippets: bool,
 ) -> tuple[Passage, ...]:
+    """The chunks as passages, best first but content before references and bare headings."""
     passages = []
     for cid, score in own:
         chunk = chunks.get(cid)
@@ -219,7 +221,7 @@ def _passages(
                 snippet=snippet_for(chunk.text, terms) if with_snippets else "",
             )
         )
-    return tuple(passages)
+    return content_first(passages)
 
 
 def _rerank(
