@@ -9,6 +9,8 @@ from typing import Protocol
 
 import numpy as np
 
+from search.diversity import mmr, relative
+from search.errors import VectorStoreUnavailable
 from search.fusion import FusionMode, Ranking, fuse
 from search.index import Index
 from search.lexical import match_expression, phrase_expression
@@ -251,21 +253,53 @@ def _rerank(
     }
 
 
+RELATED_CANDIDATES = 20  # documents that maximal marginal relevance chooses related ones from
+
+
+def _centroids(index: Index, doc_ids: Sequence[str]) -> np.ndarray:
+    """Each document's mean chunk vector, one row per id (zeros for one without vectors)."""
+    rows = [index.vectors.vectors_of(index.vectors.ids_of_document(d)) for d in doc_ids]
+    width = max((r.shape[1] for r in rows if len(r)), default=0)
+    return np.asarray(
+        [r.mean(axis=0) if len(r) else np.zeros(width, np.float32) for r in rows], np.float32
+    ).reshape(len(doc_ids), width)
+
+
+def diverse(index: Index, hits: Sequence[Hit], k: int) -> list[Hit]:
+    """The `k` hits that maximal marginal relevance keeps (search.diversity), in its order.
+
+    For a short list beside other results (related readings): relevant, and not several
+    near-copies of one document. Without the vector store, simply the first `k`.
+    """
+    if len(hits) <= 1 or not index.vectors.available:
+        return list(hits[:k])
+    try:
+        vectors = _centroids(index, [h.document.id for h in hits])
+    except VectorStoreUnavailable:
+        return list(hits[:k])
+    return [hits[i] for i in mmr(relative([h.score for h in hits]), vectors, k)]
+
+
 def related(index: Index, doc_id: str, filters: Filters = Filters(), k: int = 5) -> list[Hit]:
-    """Documents nearest to a document (its mean chunk vector), excluding itself."""
+    """Documents near a document (its mean chunk vector), excluding itself, diversified.
+
+    The nearest few dozen documents are candidates; maximal marginal relevance over their own
+    mean vectors keeps one meeting series from filling the list when others are near too.
+    """
     index.catalog.get(doc_id)
     if not index.vectors.available:
         return []
     filters = _tag_filter(index, filters)
-    ids = index.vectors.ids_of_document(doc_id)
-    vectors = index.vectors.vectors_of(ids)
-    if len(vectors) == 0:
+    centroid = _centroids(index, [doc_id])[0]
+    if not centroid.any():
         return []
-    centroid = vectors.mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     filters = replace(filters, exclude_doc_ids=(*filters.exclude_doc_ids, doc_id))
     ranking = index.vectors.query(centroid.astype(np.float32), filters, limit=max(50, 10 * k))
     doc_ranking = _by_document(ranking)
     kept = Filters(doc_ids=tuple(d for d, _ in doc_ranking), viewer=filters.viewer)
     documents = {d.id: d for d in index.catalog.documents(kept)}
-    return [Hit(documents[d], s) for d, s in doc_ranking if d in documents][:k]
+    candidates = [(d, s) for d, s in doc_ranking if d in documents][: max(RELATED_CANDIDATES, k)]
+    vectors = _centroids(index, [d for d, _ in candidates])
+    chosen = mmr([s for _, s in candidates], vectors, k)  # the scores are cosines already
+    return [Hit(documents[candidates[i][0]], candidates[i][1]) for i in chosen]

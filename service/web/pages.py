@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from search.confidence import Confidence
 from search.facets import facet_counts
 from search.models import Filters, Kind
+from search.retrieval import diverse
 from service.deps import Caller, Role
 from service.jobs import JobQueue
 from service.routes.documents import get_document, list_documents, related_documents
@@ -21,6 +22,7 @@ from service.web.forms import PAGE_SIZE, BrowseForm, SearchForm
 
 RESULTS = 10
 READINGS = 3
+READING_CANDIDATES = 12  # the readings panel's three are chosen from these
 RECENT_NOTES = 5
 FEATURED_PRACTICES = 4
 RELATED = 5
@@ -68,6 +70,17 @@ def _documents(runtime: Runtime, caller: Caller, kind: Kind | None = None, sort:
     ).items
 
 
+def _readings(runtime: Runtime, caller: Caller, query: str, shown: Sequence[str]) -> list[HitOut]:
+    """Readings on the query that the results do not show already, none a near-copy of another.
+
+    A dozen candidates, of which maximal marginal relevance keeps three (search.diversity).
+    """
+    filters = Filters(kind=Kind.READING, viewer=caller.viewer, exclude_doc_ids=tuple(shown))
+    candidates = runtime.search(query, filters, k=READING_CANDIDATES, snippets=False,
+                                passage_hits=0)
+    return [HitOut.of(h) for h in diverse(runtime.index, candidates, READINGS)]
+
+
 def search_page(runtime: Runtime, caller: Caller, form: SearchForm,
                 as_typed: bool = False) -> SearchPage:
     found = answer(
@@ -76,11 +89,8 @@ def search_page(runtime: Runtime, caller: Caller, form: SearchForm,
         method=None, as_typed=as_typed,
     )
     if form.q:
-        readings = [] if form.kind is Kind.READING else [
-            HitOut.of(h) for h in
-            runtime.search(form.q, Filters(kind=Kind.READING, viewer=caller.viewer), k=READINGS,
-                           snippets=False)
-        ]
+        readings = [] if form.kind is Kind.READING else _readings(
+            runtime, caller, form.q, shown=[h.id for h in found.results])
         return SearchPage(form, found.facets, results=found.results, readings=readings,
                           notice=found.notice, confidence=found.confidence,
                           did_you_mean=found.did_you_mean, searched_for=found.searched_for)
