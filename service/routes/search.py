@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -17,6 +18,11 @@ from service.runtime import Runtime
 from service.schemas import HitOut, SearchOut
 
 router = APIRouter(tags=["search"])
+
+
+class SortOrder(StrEnum):
+    RELEVANCE = "relevance"
+    DATE = "date"
 
 FACET_DEPTH = 50
 WORDS_ONLY = ("Search by meaning is unavailable just now, so these results only match your "
@@ -51,13 +57,15 @@ async def search_documents(
                                              "configured, else hybrid.")] = None,
     as_typed: Annotated[bool, Query(description="Search the query as typed, never a "
                                     "spelling correction of it.")] = False,
+    sort: Annotated[SortOrder, Query(description="relevance (best first) or date (the "
+                                     "best k, newest first).")] = SortOrder.RELEVANCE,
 ) -> Response:
     """Documents answering the query, best first, each with up to three passages."""
 
     def answer_json() -> str:
         # made on a search thread, and already a SearchOut: no second validation
         found = answer(runtime, caller, q, kind, community, tag, date_from, date_to, k, method,
-                       as_typed)
+                       as_typed, sort)
         return found.model_dump_json()
 
     return Response(await runtime.on_search_thread(answer_json), media_type="application/json")
@@ -66,7 +74,7 @@ async def search_documents(
 def answer(
     runtime: Runtime, caller: Caller, q: str, kind: Kind | None, community: str | None,
     tag: list[str] | None, date_from: date | None, date_to: date | None, k: int,
-    method: Method | None, as_typed: bool = False,
+    method: Method | None, as_typed: bool = False, sort: SortOrder = SortOrder.RELEVANCE,
 ) -> SearchOut:
     """The search's answer (for the API, the web page and the command line)."""
     filters = filters_from(caller, kind, community, tag, date_from, date_to)
@@ -79,9 +87,12 @@ def answer(
                                      method=method or runtime.default_method)
     speller = None if as_typed else speller_for(runtime.index.catalog)
     found = trusted_search(runtime.index, q, filters, options, runtime.reranker, speller)
+    shown = found.hits[:k]
+    if sort is SortOrder.DATE:  # the same answers, newest first (undated last)
+        shown = sorted(shown, key=lambda h: h.document.date or "", reverse=True)
     return SearchOut(
         query=q,
-        results=[HitOut.of(h) for h in found.hits[:k]],
+        results=[HitOut.of(h) for h in shown],
         facets=facet_counts(h.document for h in found.hits),
         notice=" ".join(n for n in (notice, found.notice) if n) or None,
         confidence=found.confidence,

@@ -54,16 +54,18 @@ class SearchForm:
     tags: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
+    sort: str = "relevance"  # or "date": the best matches, newest first
 
     @classmethod
     def parse(
         cls, q: str | None, kind: str | None, community: str | None, tags: Sequence[str],
-        date_from: str | None, date_to: str | None,
+        date_from: str | None, date_to: str | None, sort: str | None = None,
     ) -> SearchForm:
         return cls(
             q=(q or "").strip()[:MAX_QUERY], kind=parse_kind(kind), community=clean(community),
             tags=tuple(dict.fromkeys(t.strip() for t in tags if t.strip())),
             date_from=parse_date(date_from), date_to=parse_date(date_to),
+            sort="date" if sort == "date" else "relevance",
         )
 
     @property
@@ -75,7 +77,8 @@ class SearchForm:
                  ("community", self.community or ""),
                  *(("tag", t) for t in self.tags),
                  ("date_from", self.date_from.isoformat() if self.date_from else ""),
-                 ("date_to", self.date_to.isoformat() if self.date_to else "")]
+                 ("date_to", self.date_to.isoformat() if self.date_to else ""),
+                 ("sort", "" if self.sort == "relevance" else self.sort)]
         return [(k, v) for k, v in pairs if v]
 
     def url(self, **changes: Any) -> str:

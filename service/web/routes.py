@@ -25,10 +25,10 @@ router = APIRouter(include_in_schema=False)
 async def search_view(
     request: Request, runtime: RuntimeDep, caller: ReaderDep, q: str = "", kind: str = "",
     community: str = "", tag: Annotated[list[str] | None, Query()] = None,
-    date_from: str = "", date_to: str = "", as_typed: bool = False,
+    date_from: str = "", date_to: str = "", as_typed: bool = False, sort: str = "",
 ) -> Response:
     """Search; with no query, recent session notes and featured practices."""
-    form = SearchForm.parse(q, kind, community, tag or [], date_from, date_to)
+    form = SearchForm.parse(q, kind, community, tag or [], date_from, date_to, sort)
     return await runtime.on_search_thread(
         lambda: render(request, "search.html", section="search",
                        page=pages.search_page(runtime, caller, form, as_typed))
