@@ -14,8 +14,10 @@ from search.errors import VectorStoreUnavailable
 from search.fusion import FusionMode, Ranking, fuse
 from search.index import Index
 from search.lexical import match_expression, phrase_expression
-from search.models import ChunkRecord, Filters, Hit, Method, Passage
+from search.models import ChunkRecord, Filters, Hit, Kind, Method, Passage
 from search.passages import content_first
+from search.recency import HEAD as RECENT_HEAD
+from search.recency import favour_recent, wants_recent
 from search.snippets import QueryTerms, query_terms, snippet_for
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ class SearchOptions:
     weights: tuple[float, float] = (1.0, 1.0)  # lexical, dense
     rerank_top: int = 30
     snippets: bool = True
+    recency: bool = True  # "last session" questions favour recent session notes
     snippet_hits: int = 10  # snippets are made for this many hits; the rest get passages only
     passage_hits: int = 10_000  # passages are read for this many hits; the rest get none
 
@@ -72,7 +75,7 @@ def _doc_of(chunk_id: str) -> str:
     return chunk_id.rsplit(":", 1)[0]
 
 
-def _by_document(ranking: Ranking) -> list[tuple[str, float]]:
+def by_document(ranking: Ranking) -> list[tuple[str, float]]:
     """A document ranking from a chunk ranking: each document scores its best chunk."""
     best: dict[str, float] = {}
     for chunk_id, score in ranking:
@@ -147,18 +150,28 @@ def search(
         dict(fuse(rankings, options.fusion, weights)) if len(rankings) > 1 else dict(rankings[0])
     )
     doc_ranking = (
-        fuse([_by_document(r) for r in rankings], options.fusion, weights)
+        fuse([by_document(r) for r in rankings], options.fusion, weights)
         if len(rankings) > 1
-        else _by_document(rankings[0])
+        else by_document(rankings[0])
     )
     if reranker is not None and options.method is Method.RERANK:
         doc_ranking, chunk_scores = _rerank(
             index, query, doc_ranking, chunk_scores, reranker, options.rerank_top
         )
+    if options.recency and wants_recent(query):
+        doc_ranking = _favour_recent_notes(index, doc_ranking)
     by_doc: dict[str, list[tuple[str, float]]] = {}
     for cid, score in sorted(chunk_scores.items(), key=lambda kv: -kv[1]):
         by_doc.setdefault(_doc_of(cid), []).append((cid, score))
     return _hits(index, query, doc_ranking, by_doc, options, filters)
+
+
+def _favour_recent_notes(index: Index, ranking: list[tuple[str, float]]
+                         ) -> list[tuple[str, float]]:
+    """For "last session" questions: the newer a session note near the top, the higher."""
+    head = tuple(d for d, _ in ranking[:RECENT_HEAD])
+    notes = index.catalog.documents(Filters(doc_ids=head, kind=Kind.SESSION_NOTE))
+    return favour_recent(ranking, {d.id: d.date for d in notes})
 
 
 def _hits(
@@ -296,7 +309,7 @@ def related(index: Index, doc_id: str, filters: Filters = Filters(), k: int = 5)
     centroid /= np.linalg.norm(centroid) or 1.0
     filters = replace(filters, exclude_doc_ids=(*filters.exclude_doc_ids, doc_id))
     ranking = index.vectors.query(centroid.astype(np.float32), filters, limit=max(50, 10 * k))
-    doc_ranking = _by_document(ranking)
+    doc_ranking = by_document(ranking)
     kept = Filters(doc_ids=tuple(d for d, _ in doc_ranking), viewer=filters.viewer)
     documents = {d.id: d for d in index.catalog.documents(kept)}
     candidates = [(d, s) for d, s in doc_ranking if d in documents][: max(RELATED_CANDIDATES, k)]

@@ -13,7 +13,7 @@ from search.retrieval import diverse
 from service.deps import Caller, Role
 from service.jobs import JobQueue
 from service.routes.documents import get_document, list_documents, related_documents
-from service.routes.search import answer
+from service.routes.search import SortOrder, answer
 from service.routes.system import job_status
 from service.runtime import Runtime
 from service.schemas import DocumentDetail, DocumentList, DocumentOut, Facets, HitOut, JobOut
@@ -86,7 +86,7 @@ def search_page(runtime: Runtime, caller: Caller, form: SearchForm,
     found = answer(
         runtime, caller, q=form.q, kind=form.kind, community=form.community,
         tag=list(form.tags), date_from=form.date_from, date_to=form.date_to, k=RESULTS,
-        method=None, as_typed=as_typed,
+        method=None, as_typed=as_typed, sort=SortOrder(form.sort),
     )
     if form.q:
         readings = [] if form.kind is Kind.READING else _readings(
