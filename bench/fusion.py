@@ -55,19 +55,18 @@ class Candidates:
 
 
 def collect(name: str, index: Index, queries: Mapping[str, str],
-            qrels: Mapping[str, Mapping[str, int]]) -> Candidates:
+            qrels: Mapping[str, Mapping[str, int]], limit: int = CANDIDATES) -> Candidates:
     ids = list(queries)
     vectors = index.embedder.query_vectors([queries[q] for q in ids])
     lexical: dict[str, Ranking] = {}
     dense: dict[str, Ranking] = {}
     for start in range(0, len(ids), 32):
         part = ids[start : start + 32]
-        found = index.vectors.query_many(vectors[start : start + 32], Filters(), CANDIDATES)
+        found = index.vectors.query_many(vectors[start : start + 32], Filters(), limit)
         for qid, ranking in zip(part, found, strict=True):
             dense[qid] = by_document(ranking)
     for qid in ids:
-        lexical[qid] = by_document(lexical_candidates(index, queries[qid], Filters(),
-                                                      CANDIDATES))
+        lexical[qid] = by_document(lexical_candidates(index, queries[qid], Filters(), limit))
     sources = {d.id: d.source for d in index.catalog.all_documents()}
     return Candidates(name, lexical, dense, qrels, sources.__getitem__)
 
@@ -89,7 +88,8 @@ def _rrf(k: int, dense_weight: float) -> Variant:
     return lambda lex, den: fuse([lex, den], FusionMode.RRF, [1.0, dense_weight], rrf_k=k)
 
 
-def _convex(how: Normalisation, dense_weight: float) -> Variant:
+def _convex(how: Normalisation | tuple[Normalisation, Normalisation],
+            dense_weight: float) -> Variant:
     weights = [1 - dense_weight, dense_weight]
     return lambda lex, den: fuse([lex, den], FusionMode.CONVEX, weights, how)
 
@@ -102,20 +102,25 @@ def variants() -> dict[str, Variant]:
     for k in (20, 60):
         for w in (0.5, 1.0, 1.5):
             chosen[f"rrf k={k} dense x{w}"] = _rrf(k, w)
-    for how in Normalisation:
+    for how in (Normalisation.MINMAX, Normalisation.MAX, Normalisation.ZSCORE):
         for w in (0.4, 0.5, 0.6, 0.7, 0.8):
             chosen[f"convex {how.value} dense {w}"] = _convex(how, w)
+    for w in (0.4, 0.5, 0.6, 0.7):
+        chosen[f"convex bm25 max + raw cosine, dense {w}"] = _convex(
+            (Normalisation.MAX, Normalisation.NONE), w)
+        chosen[f"convex bm25 zscore + cosine max, dense {w}"] = _convex(
+            (Normalisation.ZSCORE, Normalisation.MAX), w)
     return chosen
 
 
-def practitioner_set(embedder: Embedder, folder: Path) -> Candidates:
+def practitioner_set(embedder: Embedder, folder: Path, limit: int) -> Candidates:
     index = Index(folder, embedder)
     Pipeline(index, OriginalStore(folder / "originals")).ingest(discover([ROOT / "corpus"]))
     queries = [q for q in load_queries() if q.type in ANSWERABLE]
     texts = {q.id: q.text for q in queries}
     qrels = {q.id: {path: 2 ** g - 1 for path, g in q.judgments.items()} for q in queries}
     prefix = "corpus/"
-    candidates = collect("practitioner", index, texts, qrels)
+    candidates = collect("practitioner", index, texts, qrels, limit)
     source = candidates.source_of
     candidates.source_of = lambda d: source(d).removeprefix(prefix)
     return candidates
@@ -125,7 +130,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", default="onnx-int8", choices=["torch", "onnx-int8"])
     parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache")
+    parser.add_argument("--candidates", type=int, default=CANDIDATES)
     args = parser.parse_args()
+
     print(describe(), flush=True)
     embedder = Embedder()
     if args.backend == "onnx-int8":
@@ -138,12 +145,13 @@ def main() -> None:
         folder = SHARED / name
         dataset = load_dataset(folder, split)
         index, _ = open_index(folder, embedder, True, args.cache)
-        sets.append(collect(f"{name} {split}", index, dataset.queries, dataset.qrels))
+        sets.append(collect(f"{name} {split}", index, dataset.queries, dataset.qrels,
+                            args.candidates))
         index.close()
     with tempfile.TemporaryDirectory() as tmp:
-        sets.append(practitioner_set(embedder, Path(tmp)))
+        sets.append(practitioner_set(embedder, Path(tmp), args.candidates))
     tuning = [c for c in sets if c.name != "scifact test"]
-    print(f"\n{CANDIDATES} candidates per retriever; nDCG@10; the mean is over "
+    print(f"\n{args.candidates} candidates per retriever; nDCG@10; the mean is over "
           f"{', '.join(c.name for c in tuning)}\n")
     print("| variant | " + " | ".join(c.name for c in sets) + " | mean |")
     print("|---|" + "---|" * (len(sets) + 1))

@@ -1,8 +1,8 @@
 """Retrieval benchmark: method x dataset, printed as one Markdown table.
 
-    .venv/bin/python bench/retrieval.py                       # both shared datasets
+    .venv/bin/python bench/retrieval.py                       # the three shared datasets
     .venv/bin/python bench/retrieval.py --no-context          # chunks without title/headings
-    .venv/bin/python bench/retrieval.py --fusion convex --weights 0.5 0.5
+    .venv/bin/python bench/retrieval.py --fusion rrf --weights 1 1   # another fusion
 
 Indexes are built once through the real pipeline into bench/.cache/ (delete it to rebuild);
 query latency is measured in-process, one query at a time.
@@ -54,11 +54,13 @@ def main() -> None:
     parser.add_argument("--datasets", nargs="+", default=["scifact", "cranfield", "cisi"])
     parser.add_argument("--methods", nargs="+", default=["bm25", "dense", "hybrid"])
     parser.add_argument("--no-context", action="store_true")
-    parser.add_argument("--fusion", default="rrf", choices=[m.value for m in FusionMode])
-    parser.add_argument("--weights", nargs=2, type=float, default=[1.0, 1.0],
+    defaults = SearchOptions()
+    parser.add_argument("--fusion", default=defaults.fusion.value,
+                        choices=[m.value for m in FusionMode])
+    parser.add_argument("--weights", nargs=2, type=float, default=list(defaults.weights),
                         metavar=("LEXICAL", "DENSE"))
     parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache")
-    parser.add_argument("--backend", default="torch", choices=["torch", "onnx-int8"])
+    parser.add_argument("--backend", default="onnx-int8", choices=["torch", "onnx-int8"])
     args = parser.parse_args()
     print(describe(), flush=True)
 

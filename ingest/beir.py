@@ -62,7 +62,10 @@ def _constant(data: bytes) -> Callable[[], bytes]:
 def corpus_items(dataset: Dataset) -> Iterator[Item]:
     """Each corpus record as a text file with front matter, through the normal pipeline."""
     for doc_id, (title, text) in dataset.corpus.items():
-        header = yaml.safe_dump({"title": title or doc_id}, allow_unicode=True, width=10_000)
+        # the record's id in its front matter: two records with the same text stay two
+        # documents (CISI has such pairs, and both are judged), not one and a duplicate
+        header = yaml.safe_dump({"title": title or doc_id, "record": doc_id},
+                                allow_unicode=True, width=10_000)
         data = f"---\n{header}---\n{text}\n".encode()
         yield Item(
             source=doc_id,

@@ -26,13 +26,18 @@ def unit_rows(vectors: NDArray[np.floating]) -> NDArray[np.float64]:
 def relative(scores: Sequence[float]) -> list[float]:
     """Each score as a share of the best (0..1), to weigh against cosine similarities.
 
-    Fused scores (RRF) are small numbers on no fixed scale. Min-max scaling would put the last
-    candidate at 0 however close it came; a share of the best keeps their gaps as they are.
+    Fused scores are on no fixed scale, and z-scores can be negative: they are first shifted
+    so that the lowest would sit one spread below the candidates (never at 0, which min-max
+    scaling would give the last candidate however close it came), then taken as a share of
+    the best, which keeps their gaps in proportion.
     """
-    best = max(scores, default=0.0)
-    if best <= 0:
-        return [1.0] * len(scores)
-    return [min(1.0, max(0.0, s / best)) for s in scores]
+    if not scores:
+        return []
+    low, high = min(scores), max(scores)
+    spread = (high - low) or 1.0
+    shifted = [s - low + spread for s in scores]
+    best = max(shifted)
+    return [s / best for s in shifted]
 
 
 def mmr(

@@ -33,6 +33,7 @@ class Normalisation(StrEnum):
     MINMAX = "minmax"  # (s - min) / (max - min) over the candidates
     MAX = "max"  # s / max: keeps how far below the best each candidate is
     ZSCORE = "zscore"  # (s - mean) / standard deviation
+    NONE = "none"  # as the retriever scored it (cosine similarity already is on 0-1)
 
 
 def normalise(ranking: Ranking, how: Normalisation = Normalisation.MINMAX) -> dict[str, float]:
@@ -40,6 +41,8 @@ def normalise(ranking: Ranking, how: Normalisation = Normalisation.MINMAX) -> di
     if not ranking:
         return {}
     values = [s for _, s in ranking]
+    if how is Normalisation.NONE:
+        return dict(ranking)
     if how is Normalisation.MAX:
         top = max(values)
         return {key: score / top if top > 0 else 1.0 for key, score in ranking}
@@ -55,12 +58,14 @@ def normalise(ranking: Ranking, how: Normalisation = Normalisation.MINMAX) -> di
 
 def convex_fusion(
     rankings: Sequence[Ranking], weights: Sequence[float] | None = None,
-    how: Normalisation = Normalisation.MINMAX,
+    how: Normalisation | Sequence[Normalisation] = Normalisation.MINMAX,
 ) -> list[tuple[str, float]]:
-    """Weighted sum of normalised scores; an item missing from a list gets that list's lowest
-    normalised score (it ranked below every candidate there)."""
+    """Weighted sum of normalised scores (`how`: one normalisation, or one per list); an item
+    missing from a list gets that list's lowest normalised score (it ranked below every
+    candidate there)."""
     weights = weights or [1.0] * len(rankings)
-    tables = [normalise(r, how) for r in rankings]
+    hows = [how] * len(rankings) if isinstance(how, Normalisation) else list(how)
+    tables = [normalise(r, h) for r, h in zip(rankings, hows, strict=True)]
     floors = [min(t.values(), default=0.0) for t in tables]
     keys = {key for table in tables for key in table}
     scores = {
@@ -75,7 +80,7 @@ def fuse(
     rankings: Sequence[Ranking],
     mode: FusionMode = FusionMode.RRF,
     weights: Sequence[float] | None = None,
-    how: Normalisation = Normalisation.MINMAX,
+    how: Normalisation | Sequence[Normalisation] = Normalisation.MINMAX,
     rrf_k: int = RRF_K,
 ) -> list[tuple[str, float]]:
     if mode is FusionMode.CONVEX:

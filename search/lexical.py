@@ -108,8 +108,12 @@ def match_expression(query: str) -> str | None:
 
 
 def phrase_expression(query: str) -> str | None:
-    """An FTS5 MATCH expression that every quoted phrase of the query must satisfy."""
-    phrases = [analyze([p])[0] for p in quoted_phrases(query)]
+    """An FTS5 MATCH expression that every quoted phrase of the query must satisfy.
+
+    Only quotes around two words or more make a phrase to require: a single word in quotes
+    is mostly emphasis in a written request ('so-called "tuned" indexes'), not a demand.
+    """
+    phrases = [analyze([p])[0] for p in quoted_phrases(query) if len(p.split()) > 1]
     phrases = [p for p in phrases if p]
     if not phrases:
         return None

@@ -18,8 +18,9 @@ _RECENT = re.compile(
     re.I,
 )
 
-RECENCY_WEIGHT = 0.5  # how far the newest candidate moves up, in units of the top score
-HEAD = 30  # only the best candidates are reordered: recency never lifts a poor match
+RECENCY_WEIGHT = 1.0  # the newest note gains this, on a 0-1 scale of relevance in the head
+HEAD = 10  # only the best candidates are reordered: recency never lifts a poor match
+CLOSE = 0.3  # within the head, only documents at least this relevant (0-1) take part
 
 
 def wants_recent(query: str) -> bool:
@@ -31,22 +32,26 @@ def favour_recent(
     ranking: Sequence[tuple[str, float]], dates: Mapping[str, str | None],
     weight: float = RECENCY_WEIGHT, head: int = HEAD,
 ) -> list[tuple[str, float]]:
-    """The ranking with dated documents lifted by how recent they are among the head.
+    """The ranking with its best matches reordered by relevance and recency.
 
-    Each of the first `head` documents gets `weight * top score * r`, where r runs from 1
-    for the newest date to 0 for the oldest; undated documents get nothing. The rest of the
-    ranking keeps its order below.
+    Relevance is rescaled to 0-1 within the first `head` documents (whatever the fusion's
+    scale); those at least `CLOSE` relevant take part: each dated one adds `weight * r`,
+    where r runs from 0 for the oldest of their dates to 1 for the newest; undated ones add
+    nothing. A newer meeting on another subject is not close, so it does not jump ahead.
+    Everything else keeps its order below, and the scores keep their scale.
     """
     top = list(ranking[:head])
     if not top:
         return list(ranking)
-    ordered = sorted({d for d in (dates.get(k) for k, _ in top) if d})
+    high, low = top[0][1], min(s for _, s in top)
+    span = (high - low) or 1.0
+    close = [(k, (s - low) / span) for k, s in top if (s - low) / span >= CLOSE]
+    ordered = sorted({d for d in (dates.get(k) for k, _ in close) if d})
     if len(ordered) < 2:
         return list(ranking)
     position = {d: i / (len(ordered) - 1) for i, d in enumerate(ordered)}
-    best = max(abs(s) for _, s in top) or 1.0
-    lifted = [(k, s + weight * best * position.get(dates.get(k) or "", 0.0)) for k, s in top]
-    lifted.sort(key=lambda kv: -kv[1])
-    floor = min(s for _, s in lifted)
-    rest = [(k, min(s, floor - 1e-9 * (i + 1))) for i, (k, s) in enumerate(ranking[head:])]
-    return lifted + rest
+    blended = sorted(close, key=lambda kv: -(kv[1] + weight * position.get(
+        dates.get(kv[0]) or "", 0.0)))
+    scores = [s for _, s in top[: len(close)]]  # the close ones are the head's first
+    return [(k, score) for (k, _), score in zip(blended, scores, strict=True)] + list(
+        ranking[len(close):])

@@ -35,9 +35,11 @@ class Settings(BaseSettings):
     chroma_collection: str = Field(
         "chunks", min_length=3, description="Collection name (3+ characters) on that server."
     )
-    fusion: FusionMode = FusionMode.RRF
-    lexical_weight: float = 1.0
-    dense_weight: float = 1.0
+    fusion: FusionMode = Field(
+        FusionMode.CONVEX, description="convex (default): weighted z-scores of each "
+        "retriever's candidates; rrf: reciprocal rank fusion.")
+    lexical_weight: float = Field(0.4, ge=0)
+    dense_weight: float = Field(0.6, ge=0)
     max_upload_mb: int = Field(50, ge=1, description="Largest upload accepted, in MB.")
     parse_timeout_s: float = Field(
         60, gt=0, description="Longest a file may take to read (parse); past it, a 422."

@@ -42,6 +42,7 @@ def test_query_analysis_is_safe_fts_syntax() -> None:
     assert match_expression("the a of") is None
     assert quoted_phrases('the "Calm Corner kit" and "STEPS"') == ["Calm Corner kit", "STEPS"]
     assert phrase_expression('"Calm Corner kit"') == '"calm corner kit"'
+    assert phrase_expression('so-called "tuned" indexes') is None  # emphasis, not a phrase
 
 
 def test_snippet_picks_the_best_sentences_and_escapes() -> None:
