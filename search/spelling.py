@@ -84,6 +84,11 @@ class Speller:
         if rows:
             self._seq = int(rows[-1]["seq"])
 
+    def warm(self) -> None:
+        """Load every word now (seconds on a large hub) rather than in someone's search."""
+        with self._lock:
+            self._top_up()
+
     def _candidates(self, word: str) -> list[str]:
         """Hub words near a word: fewest edits first, then the commoner in the hub."""
         edits = MAX_EDITS if len(word) > SHORT_WORD else 1
@@ -110,8 +115,13 @@ class Speller:
     def correct(self, query: str, filters: Filters = Filters()) -> str | None:
         """The query with unknown words corrected to words the caller may see, or None."""
         viewer = filters.viewer
-        words = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))
-        seen = self._visible(words, viewer, unguarded=False)
+        english = english_words()
+        # only words that are not English can need a correction: ask the catalog about those
+        # alone (a common word's rows would cost a join with every document)
+        maybe = [w for w in dict.fromkeys(w.lower() for w in _WORD.findall(query))
+                 if spelling_table.MIN_LENGTH <= len(w) <= spelling_table.MAX_LENGTH
+                 and w not in english]
+        seen = self._visible(maybe, viewer, unguarded=False)
         unknown = unknown_words(query, seen.__contains__)
         if not unknown:
             return None

@@ -14,6 +14,7 @@ from fastapi_offline import FastAPIOffline
 from ingest.consistency import repair
 from search.embedder import Embedder
 from search.job_table import JobTable
+from search.spelling import speller_for
 from service import errors, security, web
 from service.jobs import JobQueue
 from service.routes import documents, search, system
@@ -61,6 +62,7 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if not settings.tokens:
             log.warning("No COMMONS_API_TOKENS set: anyone on this machine may upload and delete")
+        speller_for(runtime.index.catalog).warm()  # before the freeze: its words are kept
         settle_memory()
         yield
         gc.unfreeze()
