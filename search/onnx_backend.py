@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -56,11 +57,13 @@ def _export(source: Embedder, target: Path) -> None:
                               return_tensors="pt")
     names = ["input_ids", "attention_mask", "token_type_ids"]
     fp32 = target / "model-fp32.onnx"
-    torch.onnx.export(
-        Encoder(), tuple(sample[n] for n in names), str(fp32), input_names=names,
-        output_names=["last_hidden_state"], opset_version=17, dynamo=False,
-        dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]},
-    )
+    with warnings.catch_warnings():  # the tracer's advice is for model authors, not for us
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            Encoder(), tuple(sample[n] for n in names), str(fp32), input_names=names,
+            output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]},
+        )
     root = logging.getLogger()
     level = root.level
     root.setLevel(logging.ERROR)  # quantize_dynamic's advice to pre-process is not for us
