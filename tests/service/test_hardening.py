@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from tests.conftest import make_pdf
+from tests.conftest import make_docx, make_pdf
 from tests.service.conftest import AUTH, TOKEN, Server
 
 COMMONS = str(Path(sys.executable).parent / "commons")
@@ -317,6 +317,16 @@ def test_personal_data_anywhere_in_a_document_is_caught_before_it_is_stored(
         named_file = http.post("/api/documents", files={
             "file": ("Jayden Miller DOB 14-03-2015.md", b"# Routine\n\nDrop-off went well.\n")})
         assert named_file.status_code == 422
+        body = [("Heading 1", "Routine"), ("", "The visual timetable helped at drop-off.")]
+        for name, content in (
+            ("props.docx", make_docx(body, title="Visit to Jane Roe, DOB 14/03/2015")),
+            ("props.pdf", make_pdf(["The visual timetable helped at drop-off."],
+                                   author="mum.roe@example.org")),
+        ):
+            answer = http.post("/api/documents", files={"file": (name, content)})
+            assert answer.status_code == 422, (name, answer.text)
+            detail = answer.json()["detail"]  # the title property is the document's title
+            assert ("title" in detail or "propert" in detail) and "Roe" not in detail
 
         redacted = http.post("/api/documents", files={"file": ("visit.md", note)},
                              data={"pii": "redact"})
