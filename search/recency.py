@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from search.fusion import Normalisation, normalise
+
 _RECENT = re.compile(
     r"\b(?:latest|newest|most\s+recent(?:ly)?|recent(?:ly)?|last\s+(?:session|meeting|time|"
     r"week|month|term|catch[\s-]?up|get[\s-]?together|cop|gathering|call)s?|"
@@ -43,9 +45,8 @@ def favour_recent(
     top = list(ranking[:head])
     if not top:
         return list(ranking)
-    high, low = top[0][1], min(s for _, s in top)
-    span = (high - low) or 1.0
-    close = [(k, (s - low) / span) for k, s in top if (s - low) / span >= CLOSE]
+    relevance = normalise(top, Normalisation.MINMAX)
+    close = [(k, relevance[k]) for k, _ in top if relevance[k] >= CLOSE]
     ordered = sorted({d for d in (dates.get(k) for k, _ in close) if d})
     if len(ordered) < 2:
         return list(ranking)

@@ -52,6 +52,16 @@ def _sign(secret: bytes, kind: bytes, value: str) -> str:
     return hmac.new(secret, kind + b"\0" + value.encode(), hashlib.sha256).hexdigest()
 
 
+def job_key(secret: bytes, job_id: str) -> str:
+    """A key to one job's status page, given only to whoever uploaded it through the form
+    without signing in (their token was in the form, not in a cookie)."""
+    return _sign(secret, b"job", job_id)[:32]
+
+
+def key_opens(secret: bytes, job_id: str, key: str) -> bool:
+    return bool(key) and hmac.compare_digest(key, job_key(secret, job_id))
+
+
 def expected_token(secret: bytes, cookies: Mapping[str, str]) -> str | None:
     """The token this browser's pages carry: bound to its session, else its pre-session
     cookie; None when it has neither."""

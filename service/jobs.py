@@ -7,8 +7,6 @@ Several server processes on one database share the queue; each job has one taker
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import threading
 import uuid
@@ -22,16 +20,6 @@ log = logging.getLogger(__name__)
 
 Work = Callable[[JobRecord, bytes], IngestResult]
 POLL_SECONDS = 2.0  # how often an idle worker looks for jobs other processes queued
-
-
-def job_key(secret: bytes, job_id: str) -> str:
-    """A key to one job's status page, given only to whoever uploaded it through the form
-    without signing in (their token was in the form, not in a cookie)."""
-    return hmac.new(secret, b"job\0" + job_id.encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def key_opens(secret: bytes, job_id: str, key: str) -> bool:
-    return bool(key) and hmac.compare_digest(key, job_key(secret, job_id))
 
 
 class JobQueue:

@@ -10,9 +10,8 @@ from starlette.responses import Response
 
 from search.errors import DocumentNotFoundError
 from service.accounts import SESSION_COOKIE
-from service.csrf import CSRF_FIELD, EXPIRED, form_allowed, server_secret
+from service.csrf import CSRF_FIELD, EXPIRED, form_allowed, job_key, key_opens, server_secret
 from service.deps import CallerDep, JobsDep, ReaderDep, RuntimeDep
-from service.jobs import job_key, key_opens
 from service.web import pages
 from service.web.forms import BrowseForm, SearchForm, parse_kind
 from service.web.render import render
