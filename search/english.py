@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib.resources import files
 
+from symspellpy import SymSpell
+
 DICTIONARY = "frequency_dictionary_en_82_765.txt"
 
 
@@ -23,3 +25,15 @@ def english_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _words() -> frozenset[str]:
     return frozenset(english_counts())
+
+
+@lru_cache(maxsize=1)
+def english_symspell(max_edits: int) -> SymSpell:
+    """A SymSpell index of the English words, built once (about a second) and shared.
+
+    General English is no secret of the hub: its words may be suggested to anyone.
+    """
+    symspell = SymSpell(max_dictionary_edit_distance=max_edits, prefix_length=7)
+    for word, count in english_counts().items():
+        symspell.create_dictionary_entry(word, count)
+    return symspell

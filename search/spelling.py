@@ -4,8 +4,10 @@ The dictionary is every word of the hub's documents (search.spelling_table, writ
 catalog), held in a SymSpell index in memory and topped up from the table before each look-up,
 so a word committed by any process is found. A query word is corrected only when it is neither
 an English word (symspellpy's dictionary) nor a word of a document the caller may see; its
-correction must be a word of a document the caller may see whose uploader kept no personal
-data in it, so a suggestion shows nothing the caller could not find, nor a flagged name.
+correction is a general English word or a word of a document the caller may see whose uploader
+kept no personal data in it, so a suggestion shows nothing the caller could not find, nor a
+flagged name. Fewest edits win, then the word commoner in English ("litle" is "little", not
+the hub's "title"), then the word commoner in the hub.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from symspellpy import SymSpell, Verbosity
 
 from search import spelling_table
 from search.catalog import Catalog, filter_sql
-from search.english import english_counts, english_words
+from search.english import english_counts, english_symspell, english_words
 from search.models import Filters, Viewer
 
 VERSION = "1"  # of the table's contents; a data folder with another is counted again
 MAX_EDITS = 2  # the most edits a correction may need (1 for words of up to SHORT_WORD letters)
 SHORT_WORD = 6  # so "lorem ipsum dolor" does not turn into the hub's "more issue door"
+RARE_ENGLISH = 100_000_000  # English words rarer than this may be slips for a commoner word
+SLIP_RATIO = 5  # ... one edit away and this many times as common in English ("rom", "room")
 _WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]+(?![^\W\d_])")
 
 
@@ -86,16 +90,16 @@ class Speller:
 
     def warm(self) -> None:
         """Load every word now (seconds on a large hub) rather than in someone's search."""
+        english_symspell(MAX_EDITS)
         with self._lock:
             self._top_up()
 
-    def _candidates(self, word: str) -> list[str]:
-        """Hub words near a word: fewest edits first, then the commoner in the hub."""
+    def _candidates(self, word: str) -> list[tuple[int, str]]:
+        """Hub words near a word, with their edit distances, commonest in the hub first."""
         edits = MAX_EDITS if len(word) > SHORT_WORD else 1
-        english = english_counts()
         found = self._symspell.lookup(word, Verbosity.ALL, edits)
-        found.sort(key=lambda s: (s.distance, -s.count, -english.get(s.term, 0)))
-        return [s.term for s in found]
+        found.sort(key=lambda s: (s.distance, -s.count))
+        return [(s.distance, s.term) for s in found]
 
     def _visible(self, words: Collection[str], viewer: Viewer | None,
                  unguarded: bool) -> set[str]:
@@ -112,27 +116,62 @@ class Speller:
         )
         return {str(r["word"]) for r in rows}
 
-    def correct(self, query: str, filters: Filters = Filters()) -> str | None:
-        """The query with unknown words corrected to words the caller may see, or None."""
+    def correct(self, query: str, filters: Filters = Filters(),
+                slips: bool = False) -> str | None:
+        """The query with unknown words corrected to words the caller may see, or None.
+
+        With `slips`, uncommon English words the hub lacks are also read as slips for a far
+        commoner hub word one edit away ("grandad dyed": "died"); such guesses are often
+        wrong ("zoom", "room"), so search.trust keeps them only for a strong answer.
+        """
         viewer = filters.viewer
         english = english_words()
         # only words that are not English can need a correction: ask the catalog about those
         # alone (a common word's rows would cost a join with every document)
-        maybe = [w for w in dict.fromkeys(w.lower() for w in _WORD.findall(query))
-                 if spelling_table.MIN_LENGTH <= len(w) <= spelling_table.MAX_LENGTH
-                 and w not in english]
+        words = [w for w in dict.fromkeys(w.lower() for w in _WORD.findall(query))
+                 if spelling_table.MIN_LENGTH <= len(w) <= spelling_table.MAX_LENGTH]
+        counts = english_counts()
+        maybe = [w for w in words if w not in english or (slips and counts[w] < RARE_ENGLISH)]
         seen = self._visible(maybe, viewer, unguarded=False)
         unknown = unknown_words(query, seen.__contains__)
-        if not unknown:
+        slipped = [w for w in maybe if w in english and w not in seen]
+        if not unknown and not slipped:
             return None
         with self._lock:
             self._top_up()
-            options = {word: self._candidates(word) for word in unknown}
-        allowed = self._visible({t for terms in options.values() for t in terms}, viewer,
+            from_hub = {word: self._candidates(word) for word in [*unknown, *slipped]}
+        allowed = self._visible({t for found in from_hub.values() for _, t in found}, viewer,
                                 unguarded=True)
-        fixes = {w: next(t for t in terms if t in allowed)
-                 for w, terms in options.items() if any(t in allowed for t in terms)}
+        fixes = {}
+        for word in unknown:
+            found = [(d, t) for d, t in from_hub[word] if t in allowed]
+            best = choose(found, english_candidates(word))
+            if best is not None:
+                fixes[word] = best
+        for word in slipped:
+            commoner = [(d, t) for d, t in from_hub[word] if t in allowed and d == 1
+                        and counts.get(t, 0) >= SLIP_RATIO * counts[word]]
+            best = choose(commoner, [])
+            if best is not None:
+                fixes[word] = best
         return apply_corrections(query, fixes) if fixes else None
+
+
+def english_candidates(word: str) -> list[tuple[int, str]]:
+    """General English words near a word, with their edit distances."""
+    edits = MAX_EDITS if len(word) > SHORT_WORD else 1
+    return [(s.distance, s.term)
+            for s in english_symspell(MAX_EDITS).lookup(word, Verbosity.ALL, edits)]
+
+
+def choose(from_hub: list[tuple[int, str]], english: list[tuple[int, str]]) -> str | None:
+    """The correction, or None: fewest edits; then a word of the hub (its documents are the
+    context), the commonest in English ("litle" is "little", not the hub's "title"), then in
+    the hub (`from_hub` comes commonest first); then a general English word."""
+    counts = english_counts()
+    ranked = [(d, 0, -counts.get(t, 0), i, t) for i, (d, t) in enumerate(from_hub)]
+    ranked += [(d, 1, -counts.get(t, 0), 0, t) for d, t in english]
+    return min(ranked)[4] if ranked else None
 
 
 _spellers: weakref.WeakKeyDictionary[Catalog, Speller] = weakref.WeakKeyDictionary()
@@ -146,5 +185,3 @@ def speller_for(catalog: Catalog) -> Speller:
         if speller is None:
             speller = _spellers[catalog] = Speller(catalog)
         return speller
-
-

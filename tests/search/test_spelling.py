@@ -66,13 +66,41 @@ def test_a_correct_query_is_left_alone(hub: tuple[Index, Pipeline]) -> None:
 def test_dictionary_follows_writes_and_deletes(hub: tuple[Index, Pipeline]) -> None:
     index, pipeline = hub
     speller = Speller(index.catalog)
-    assert speller.correct("kaleidoskope play") is None  # no such word in the hub yet
-    [added] = pipeline.ingest([note("practices/play.md", "# Kaleidoscope play\n\nA "
-                                    "kaleidoscope session for toddlers and their carers.")])
+    assert speller.correct("snoezlen room") is None  # not English, not in the hub yet
+    [added] = pipeline.ingest([note("practices/sensory.md", "# Snoezelen room\n\nA "
+                                    "snoezelen session for toddlers and their carers.")])
     assert added.document is not None
-    assert speller.correct("kaleidoskope play") == "kaleidoscope play"
+    assert speller.correct("snoezlen room") == "snoezelen room"
     index.delete(added.document.id)
-    assert speller.correct("kaleidoskope play") is None
+    assert speller.correct("snoezlen room") is None
+
+
+def test_a_word_the_hub_lacks_is_corrected_from_english(hub: tuple[Index, Pipeline]) -> None:
+    index, _ = hub
+    speller = speller_for(index.catalog)
+    assert speller.correct("burning") is None  # an English word is left alone
+    assert speller.correct("staff burnng out") == "staff burning out"
+    # a hub word wins over an English word at the same distance, the commoner in English
+    # first: "calm mealtims" keeps to the hub's "mealtimes"
+    assert speller.correct("calm mealtims") == "calm mealtimes"
+
+
+def test_a_slip_for_a_real_word_is_kept_only_for_a_strong_answer(
+        hub: tuple[Index, Pipeline]) -> None:
+    index, pipeline = hub
+    pipeline.ingest([note("practices/grief.md", "# Telling a young child that someone died"
+                          "\n\nWhen a grandparent has died, tell a four year old plainly: "
+                          "grandad died, his body stopped working, he cannot come back.")])
+    speller = speller_for(index.catalog)
+    assert speller.correct("grandad dyed") is None  # "dyed" is English: not a typo by itself
+    assert speller.correct("grandad dyed", slips=True) == "grandad died"
+    answer = trusted_search(index, "my grandad dyed", speller=speller)
+    assert answer.searched_for == "my grandad died"
+    assert answer.confidence is Confidence.STRONG
+    assert answer.hits[0].document.source == "practices/grief.md"
+    # an off-topic query is not bent into a hub question ("bike" is not a slip for "like")
+    off = trusted_search(index, "how to fix a flat bike tire", speller=speller)
+    assert off.searched_for is None and off.confidence is not Confidence.STRONG
 
 
 def test_words_of_documents_a_caller_cannot_see_are_not_suggested(
