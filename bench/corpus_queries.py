@@ -17,12 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ingest.files import discover  # noqa: E402
-from ingest.originals import OriginalStore  # noqa: E402
 from ingest.pipeline import Pipeline  # noqa: E402
-from search.embedder import Embedder  # noqa: E402
-from search.index import Index  # noqa: E402
 from search.models import Method  # noqa: E402
 from search.retrieval import SearchOptions, search  # noqa: E402
+from store.embedder import Embedder  # noqa: E402
+from store.index import Index  # noqa: E402
+from store.originals import OriginalStore  # noqa: E402
 from tests.test_corpus import QUERIES  # noqa: E402
 
 HARD = [

@@ -73,11 +73,12 @@ def commons(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 
 
 def verify(data: Path, returned: set[str]) -> dict[str, int]:
-    from search.index import Index
-    from search.models import Filters, Method, Status
+    from search.models import Method
     from search.retrieval import SearchOptions, search
     from service.runtime import make_embedder
     from service.settings import Settings
+    from store.index import Index
+    from store.records import Filters, Status
 
     index = Index(data, make_embedder(Settings(data_dir=data)))
     lost = not_found = 0

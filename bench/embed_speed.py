@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bench.machine import describe  # noqa: E402
-from search.embedder import Embedder  # noqa: E402
-from search.onnx_backend import OnnxEmbedder  # noqa: E402
+from store.embedder import Embedder  # noqa: E402
+from store.onnx_backend import OnnxEmbedder  # noqa: E402
 
 
 def passages(n: int) -> list[str]:

@@ -31,14 +31,14 @@ from bench.practitioner import ANSWERABLE, load_queries  # noqa: E402
 from bench.retrieval import SHARED, open_index  # noqa: E402
 from ingest.beir import load_dataset  # noqa: E402
 from ingest.files import discover  # noqa: E402
-from ingest.originals import OriginalStore  # noqa: E402
 from ingest.pipeline import Pipeline  # noqa: E402
-from search.embedder import Embedder  # noqa: E402
 from search.fusion import FusionMode, Normalisation, Ranking, fuse  # noqa: E402
-from search.index import Index  # noqa: E402
 from search.metrics import ndcg_at_k  # noqa: E402
-from search.models import Filters  # noqa: E402
 from search.retrieval import by_document, lexical_candidates  # noqa: E402
+from store.embedder import Embedder  # noqa: E402
+from store.index import Index  # noqa: E402
+from store.originals import OriginalStore  # noqa: E402
+from store.records import Filters  # noqa: E402
 
 CANDIDATES = 100
 
@@ -136,7 +136,7 @@ def main() -> None:
     print(describe(), flush=True)
     embedder = Embedder()
     if args.backend == "onnx-int8":
-        from search.onnx_backend import OnnxEmbedder
+        from store.onnx_backend import OnnxEmbedder
 
         embedder = OnnxEmbedder(args.cache / "onnx-int8")
     sets: list[Candidates] = []

@@ -25,11 +25,11 @@ import bm25s
 from bench.machine import describe
 from bench.retrieval import SHARED, open_index
 from ingest.beir import load_dataset
-from ingest.evaluation import run_queries
-from search.embedder import Embedder
-from search.lexical import analyze
 from search.metrics import evaluate_run
 from search.models import Method
+from service.evaluation import run_queries
+from store.analysis import analyze
+from store.embedder import Embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -30,15 +30,15 @@ sys.path.insert(0, str(ROOT))
 
 from bench.machine import describe  # noqa: E402
 from ingest.files import discover  # noqa: E402
-from ingest.originals import OriginalStore  # noqa: E402
 from ingest.pipeline import Pipeline  # noqa: E402
-from search.embedder import Embedder  # noqa: E402
-from search.index import Index  # noqa: E402
 from search.metrics import ndcg_at_k  # noqa: E402
 from search.models import Hit, Method  # noqa: E402
 from search.retrieval import SearchOptions  # noqa: E402
 from search.spelling import speller_for  # noqa: E402
 from search.trust import trusted_search  # noqa: E402
+from store.embedder import Embedder  # noqa: E402
+from store.index import Index  # noqa: E402
+from store.originals import OriginalStore  # noqa: E402
 
 QUERIES = ROOT / "bench" / "practitioner_queries.jsonl"
 METHODS = (Method.BM25, Method.DENSE, Method.HYBRID)
@@ -209,7 +209,7 @@ def make_embedder(use_torch: bool) -> Embedder:
     """The hub's default backend (int8 ONNX, exported once to bench/.cache), or torch."""
     if use_torch:
         return Embedder()
-    from search.onnx_backend import OnnxEmbedder
+    from store.onnx_backend import OnnxEmbedder
 
     return OnnxEmbedder(ROOT / "bench" / ".cache" / "onnx-int8")
 

@@ -25,15 +25,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.machine import describe
 from ingest.beir import load_dataset
 from ingest.chunking import ChunkingOptions
-from ingest.evaluation import EvalReport, build_index, run_queries
-from search.embedder import Embedder
 from search.fusion import FusionMode
-from search.index import Index
 from search.models import Method
 from search.rerank import load_reranker
 from search.retrieval import SearchOptions
 from search.spelling import speller_for
 from search.trust import trusted_search
+from service.evaluation import EvalReport, build_index, run_queries
+from store.embedder import Embedder
+from store.index import Index
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "datasets"
@@ -71,7 +71,7 @@ def main() -> None:
 
     embedder = Embedder()
     if args.backend == "onnx-int8":
-        from search.onnx_backend import OnnxEmbedder
+        from store.onnx_backend import OnnxEmbedder
 
         embedder = OnnxEmbedder(args.cache / "onnx-int8")
         print(f"int8 export agrees with torch at cosine {embedder.export_agreement:.4f}")

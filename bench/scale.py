@@ -33,11 +33,12 @@ import numpy as np  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from ingest.files import discover  # noqa: E402
 from ingest.loaders import load  # noqa: E402
-from search.embedder import Embedder  # noqa: E402
-from search.index import Index  # noqa: E402
-from search.models import ChunkRecord, DocumentRecord, Kind, Method, Status  # noqa: E402
+from search.models import Method  # noqa: E402
 from search.retrieval import SearchOptions, search  # noqa: E402
 from search.snippets import split_sentences  # noqa: E402
+from store.embedder import Embedder  # noqa: E402
+from store.index import Index  # noqa: E402
+from store.records import ChunkRecord, DocumentRecord, Kind, Status  # noqa: E402
 
 CHUNKS_PER_DOC = 10
 QUERIES = [

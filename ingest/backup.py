@@ -17,8 +17,8 @@ from typing import Any
 
 from ingest.errors import IngestError
 from ingest.models import IngestResult, Overrides
-from ingest.originals import content_hash
 from ingest.pipeline import Item, Pipeline, Progress
+from store.originals import content_hash
 
 FORMAT = "practice-commons-backup/1"
 _ORIGINAL = re.compile(r"^originals/([0-9a-f]{64})$")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ingest.models import Section
-from search.models import ChunkRecord
+from store.records import ChunkRecord
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 

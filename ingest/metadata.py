@@ -9,7 +9,7 @@ from typing import Any
 from ingest import fields
 from ingest.errors import MetadataError
 from ingest.models import LoadedDocument, Overrides
-from search.models import Kind, Visibility
+from store.records import Kind, Visibility
 
 KIND_FOLDERS = {
     "practices": Kind.PRACTICE,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from search.models import DocumentRecord
+from store.records import DocumentRecord
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ from ingest.errors import FileTooLarge, IngestError, NoTextError
 from ingest.loaders import Loader, load
 from ingest.metadata import resolve
 from ingest.models import IngestResult, Outcome, Overrides
-from ingest.originals import OriginalStore, content_hash
 from ingest.pii import PiiPolicy
 from ingest.pii_guard import Carried, guard
-from search.errors import SearchError
-from search.index import Index
-from search.models import ChunkRecord, DocumentRecord, Status
+from store.errors import SearchError
+from store.index import Index
+from store.originals import OriginalStore, content_hash
+from store.records import ChunkRecord, DocumentRecord, Status
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from typing import Any
 from ingest.errors import UnsupportedFileType
 from ingest.loaders import SUPPORTED
 from ingest.models import Overrides
-from ingest.originals import content_hash
 from ingest.pipeline import Item
-from search.models import DocumentRecord
+from store.originals import content_hash
+from store.records import DocumentRecord
 
 MAX_NAME = 120
 

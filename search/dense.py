@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from concurrent.futures import Future
 
 from search.batcher import MicroBatcher
-from search.embedder import Embedder
 from search.fusion import Ranking
-from search.models import Filters
-from search.vectors import VectorStore
+from store.embedder import Embedder
+from store.index import Index
+from store.records import Filters
+from store.vectors import VectorStore
 
 Request = tuple[str, Filters, int]  # query, filters, how many chunks
 
@@ -51,3 +54,17 @@ class DenseRetriever:
             for i, ranking in zip(members, found, strict=True):
                 rankings[i] = ranking[: requests[i][2]]
         return rankings
+
+
+_retrievers: weakref.WeakKeyDictionary[Index, DenseRetriever] = weakref.WeakKeyDictionary()
+_retrievers_lock = threading.Lock()
+
+
+def retriever_for(index: Index) -> DenseRetriever:
+    """The one dense retriever (and worker threads) of an open index, stopped when it closes."""
+    with _retrievers_lock:
+        retriever = _retrievers.get(index)
+        if retriever is None:
+            retriever = _retrievers[index] = DenseRetriever(index.embedder, index.vectors)
+            index.on_close(retriever.close)
+        return retriever

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from search.models import DocumentRecord
+from store.records import DocumentRecord
 
 
 def facet_counts(documents: Iterable[DocumentRecord]) -> dict[str, dict[str, int]]:

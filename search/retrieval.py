@@ -9,16 +9,18 @@ from typing import Protocol
 
 import numpy as np
 
+from search.dense import retriever_for
 from search.diversity import mmr, relative
-from search.errors import VectorStoreUnavailable
 from search.fusion import FusionMode, Normalisation, Ranking, fuse
-from search.index import Index
 from search.lexical import match_expression, phrase_expression
-from search.models import ChunkRecord, Filters, Hit, Kind, Method, Passage
+from search.models import Hit, Method, Passage
 from search.passages import content_first
 from search.recency import HEAD as RECENT_HEAD
 from search.recency import favour_recent, wants_recent
 from search.snippets import QueryTerms, query_terms, snippet_for
+from store.errors import VectorStoreUnavailable
+from store.index import Index
+from store.records import ChunkRecord, Filters, Kind
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +137,7 @@ def search(
     dense = dense and index.vectors.available
     lexical = options.method in (Method.BM25, Method.HYBRID, Method.RERANK) or not dense
     # The dense retriever works on its own thread (batching concurrent searches) meanwhile.
-    pending = index.dense.submit(query, filters, limit) if dense else None
+    pending = retriever_for(index).submit(query, filters, limit) if dense else None
     rankings: list[Ranking] = []
     if lexical:
         rankings.append(lexical_candidates(index, query, filters, limit))

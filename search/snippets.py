@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-from search.lexical import term_of
+from store.analysis import term_of
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"\w+", re.UNICODE)

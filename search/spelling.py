@@ -1,6 +1,6 @@
 """Did-you-mean: corrections to the hub's own words, never revealing a word a caller can't see.
 
-The dictionary is every word of the hub's documents (search.spelling_table, written with the
+The dictionary is every word of the hub's documents (store.spelling_table, written with the
 catalog), held in a SymSpell index in memory and topped up from the table before each look-up,
 so a word committed by any process is found. A query word is corrected only when it is neither
 an English word (symspellpy's dictionary) nor a word of a document the caller may see; its
@@ -19,10 +19,10 @@ from collections.abc import Callable, Collection, Mapping
 
 from symspellpy import SymSpell, Verbosity
 
-from search import spelling_table
-from search.catalog import Catalog, filter_sql
 from search.english import english_counts, english_symspell, english_words
-from search.models import Filters, Viewer
+from store import spelling_table
+from store.catalog import Catalog, filter_sql
+from store.records import Filters, Viewer
 
 VERSION = "1"  # of the table's contents; a data folder with another is counted again
 MAX_EDITS = 2  # the most edits a correction may need (1 for words of up to SHORT_WORD letters)

@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass
 
 from search.confidence import Confidence, Evidence, judge
-from search.index import Index
 from search.language import LanguageGuess, guess_language, language_notice
 from search.lexical import match_expression
-from search.models import Filters, Hit
+from search.models import Hit
 from search.retrieval import Reranker, Searched, SearchOptions, search_with_signals
 from search.spelling import Speller
+from store.index import Index
+from store.records import Filters
 
 RANK = {Confidence.NONE: 0, Confidence.WEAK: 1, Confidence.STRONG: 2}
 _WORDS = re.compile(r"\w+")

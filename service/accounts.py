@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from search.catalog import ADMIN_TOKENS_OWNER, OPEN_HUB_OWNER, Catalog
-from search.models import DocumentRecord, Viewer
+from store.catalog import ADMIN_TOKENS_OWNER, OPEN_HUB_OWNER, Catalog
+from store.records import DocumentRecord, Viewer
 
 
 class Role(StrEnum):

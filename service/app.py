@@ -12,8 +12,6 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from ingest.consistency import repair
-from search.embedder import Embedder
-from search.job_table import JobTable
 from search.spelling import speller_for
 from service import errors, security, web
 from service.jobs import JobQueue
@@ -21,6 +19,8 @@ from service.routes import documents, search, system
 from service.runtime import open_runtime
 from service.schemas import API_VERSION
 from service.settings import Settings
+from store.embedder import Embedder
+from store.jobs import JobTable
 
 log = logging.getLogger("commons")
 

@@ -24,12 +24,13 @@ from ingest.files import discover
 from ingest.metadata import parse_kind
 from ingest.models import IngestResult, Outcome, Overrides
 from search.confidence import Confidence
-from search.errors import SearchError
-from search.models import Filters, Hit, Kind, Method
+from search.models import Hit, Method
 from search.spelling import speller_for
 from search.trust import trusted_search
 from service.runtime import Runtime, make_embedder, open_runtime, search_options
 from service.settings import Settings
+from store.errors import SearchError
+from store.records import Filters, Kind
 
 app = typer.Typer(
     help="Practice Commons: ingest practices, session notes and readings; search them.",
@@ -455,7 +456,7 @@ def evaluate(
 ) -> None:
     """Measure retrieval on a BEIR dataset in a temporary data folder."""
     from ingest.beir import load_dataset
-    from ingest.evaluation import evaluate as run_eval
+    from service.evaluation import evaluate as run_eval
 
     try:
         n_docs = len(load_dataset(dataset).corpus)

@@ -7,8 +7,6 @@ from typing import Annotated
 from fastapi import Cookie, Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from search.errors import DocumentNotFoundError
-from search.models import DocumentRecord
 from service.accounts import (
     OPEN_HUB_ID,
     SESSION_COOKIE,
@@ -19,6 +17,8 @@ from service.accounts import (
 )
 from service.jobs import JobQueue
 from service.runtime import Runtime
+from store.errors import DocumentNotFoundError
+from store.records import DocumentRecord
 
 _bearer = HTTPBearer(auto_error=False, description="A user's API token, or one from "
                      "COMMONS_API_TOKENS.")
@@ -101,7 +101,7 @@ def writer(caller: Caller) -> Caller:
 
 def visible_document(runtime: Runtime, caller: Caller, doc_id: str) -> DocumentRecord:
     """The document if this caller may see it; otherwise exactly as if it did not exist."""
-    from search.models import Filters
+    from store.records import Filters
 
     found = runtime.index.catalog.documents(Filters(doc_ids=(doc_id,), viewer=caller.viewer))
     if not found:

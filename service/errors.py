@@ -13,7 +13,7 @@ from ingest.errors import (
     UnreadableFile,
     UnsupportedFileType,
 )
-from search.errors import DocumentNotFoundError, VectorStoreUnavailable
+from store.errors import DocumentNotFoundError, VectorStoreUnavailable
 
 STATUS_FOR: dict[type[Exception], int] = {
     UnsupportedFileType: 415,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ingest.models import IngestResult, Outcome
-from search.job_table import JobRecord, JobStatus, JobTable
+from store.jobs import JobRecord, JobStatus, JobTable
 
 log = logging.getLogger(__name__)
 

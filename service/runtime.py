@@ -10,18 +10,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from ingest.models import IngestResult, Outcome
-from ingest.originals import OriginalStore
 from ingest.parse_worker import ParseWorker
 from ingest.pipeline import Item, Pipeline, Prepared
 from ingest.uploads import upload_item, upload_overrides
 from search.batcher import MicroBatcher
-from search.embedder import Embedder
-from search.index import Index
-from search.job_table import JobRecord
-from search.models import DocumentRecord, Filters, Hit, Method, Viewer
+from search.models import Hit, Method
 from search.rerank import load_reranker
 from search.retrieval import Reranker, SearchOptions, search
 from service.settings import Settings
+from store.embedder import Embedder
+from store.index import Index
+from store.jobs import JobRecord
+from store.originals import OriginalStore
+from store.records import DocumentRecord, Filters, Viewer
 
 T = TypeVar("T")
 
@@ -29,7 +30,7 @@ T = TypeVar("T")
 def make_embedder(settings: Settings) -> Embedder:
     """The configured embedding backend; the int8 export is made once in the data folder."""
     if settings.embed_backend == "onnx-int8":
-        from search.onnx_backend import OnnxEmbedder
+        from store.onnx_backend import OnnxEmbedder
 
         return OnnxEmbedder(settings.data_dir / "models" / "onnx-int8", settings.model_path)
     return Embedder(settings.model_path)

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ingest.fields import LIMITS
 from search.confidence import Confidence
-from search.models import DocumentRecord, Hit, Kind, Passage, Visibility
+from search.models import Hit, Passage
+from store.records import DocumentRecord, Kind, Visibility
 
 API_VERSION = "1.0.0"
 

@@ -14,10 +14,10 @@ from fpdf import FPDF
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from ingest.originals import OriginalStore
 from ingest.pipeline import Pipeline
-from search.embedder import Embedder
-from search.index import Index
+from store.embedder import Embedder
+from store.index import Index
+from store.originals import OriginalStore
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from search.models import Filters
 from service.cli import app
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
+from store.records import Filters
 from tests.conftest import REPO
 
 CORPUS = REPO / "corpus"

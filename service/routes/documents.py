@@ -16,8 +16,6 @@ from ingest.loaders.pdf import MAX_PAGES
 from ingest.metadata import parse_list
 from ingest.models import IngestResult, Outcome, Overrides
 from ingest.uploads import pdf_page_count, safe_filename, saved_overrides, upload_item
-from search.job_table import JobRecord
-from search.models import DocumentRecord, Filters, Kind, Visibility
 from search.retrieval import related
 from service.deps import Caller, JobsDep, ReaderDep, RuntimeDep, WriterDep, visible_document
 from service.errors import status_for
@@ -35,6 +33,8 @@ from service.schemas import (
     SectionOut,
     UploadOut,
 )
+from store.jobs import JobRecord
+from store.records import DocumentRecord, Filters, Kind, Visibility
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 

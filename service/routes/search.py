@@ -10,12 +10,13 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from search.facets import facet_counts
-from search.models import Filters, Kind, Method
+from search.models import Method
 from search.spelling import speller_for
 from search.trust import trusted_search
 from service.deps import Caller, ReaderDep, RuntimeDep
 from service.runtime import Runtime
 from service.schemas import HitOut, SearchOut
+from store.records import Filters, Kind
 
 router = APIRouter(tags=["search"])
 

@@ -7,13 +7,13 @@ from collections import Counter
 
 from fastapi import APIRouter, HTTPException
 
-from search.errors import DocumentNotFoundError
-from search.job_table import JobStatus
-from search.models import Filters
 from service.deps import Caller, CallerDep, JobsDep, ReaderDep, Role, RuntimeDep, visible_document
 from service.jobs import JobQueue
 from service.runtime import Runtime
 from service.schemas import DocumentOut, ErrorOut, HealthOut, JobOut, StatsOut
+from store.errors import DocumentNotFoundError
+from store.jobs import JobStatus
+from store.records import Filters
 
 router = APIRouter(tags=["system"])
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from search.models import Kind
+from store.records import Kind
 
 KIND_LABELS = {Kind.PRACTICE: "Practice", Kind.SESSION_NOTE: "Session note",
                Kind.READING: "Reading"}

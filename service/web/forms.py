@@ -9,8 +9,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from search.models import Kind
 from service.web.format import kind_label
+from store.records import Kind
 
 MAX_QUERY = 1000
 BROWSE_SORTS = {"title": "Title A-Z", "-date": "Newest first", "date": "Oldest first"}

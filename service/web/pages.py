@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from search.confidence import Confidence
 from search.facets import facet_counts
-from search.models import Filters, Kind
 from search.retrieval import diverse
 from service.deps import Caller, Role
 from service.jobs import JobQueue
@@ -19,6 +18,7 @@ from service.runtime import Runtime
 from service.schemas import DocumentDetail, DocumentList, DocumentOut, Facets, HitOut, JobOut
 from service.web.format import Part, outline
 from service.web.forms import PAGE_SIZE, BrowseForm, SearchForm
+from store.records import Filters, Kind
 
 RESULTS = 10
 READINGS = 3
@@ -146,7 +146,7 @@ class DocumentPage:
 
 
 def document_page(runtime: Runtime, caller: Caller, doc_id: str) -> DocumentPage:
-    """Raises search.errors.DocumentNotFoundError for an unknown id."""
+    """Raises store.errors.DocumentNotFoundError for an unknown id."""
     detail = get_document(runtime, caller, doc_id)
     parts = outline([(s.heading_path, s.text, s.page) for s in detail.sections])
     related = related_documents(runtime, caller, doc_id, kind=None, k=RELATED).results

@@ -12,11 +12,11 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import Response
 
-from search.models import Kind
 from service import csrf
 from service.accounts import SESSION_COOKIE
 from service.web import format as fmt
 from service.web.forms import BROWSE_SORTS
+from store.records import Kind
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"

@@ -8,7 +8,6 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from search.errors import DocumentNotFoundError
 from service.accounts import SESSION_COOKIE
 from service.csrf import CSRF_FIELD, EXPIRED, form_allowed, job_key, key_opens, server_secret
 from service.deps import CallerDep, JobsDep, ReaderDep, RuntimeDep
@@ -16,6 +15,7 @@ from service.web import pages
 from service.web.forms import BrowseForm, SearchForm, parse_kind
 from service.web.render import render
 from service.web.uploads import UploadFields, UploadOutcome, upload_from_form
+from store.errors import DocumentNotFoundError
 
 router = APIRouter(include_in_schema=False)
 

@@ -10,13 +10,13 @@ from fastapi import HTTPException, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials
 
 from ingest.errors import IngestError
-from search.models import Kind
 from service.deps import identify, writer
 from service.errors import status_for
 from service.jobs import JobQueue
 from service.routes.documents import upload_document
 from service.runtime import Runtime
 from service.web.forms import parse_date
+from store.records import Kind
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ import pytest
 from ingest.backup import BackupError, export_archive, import_archive
 from ingest.files import discover
 from ingest.models import Outcome
-from ingest.originals import OriginalStore
 from ingest.pipeline import Pipeline
-from search.embedder import Embedder
-from search.index import Index
 from search.retrieval import SearchOptions, search
+from store.embedder import Embedder
+from store.index import Index
+from store.originals import OriginalStore
 from tests.conftest import make_docx, make_pdf
 
 

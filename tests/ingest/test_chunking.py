@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.chunking import ChunkingOptions, chunk_sections
 from ingest.models import Section
-from search.embedder import Embedder
+from store.embedder import Embedder
 
 
 def test_chunks_stay_within_window_and_keep_all_text(embedder: Embedder) -> None:

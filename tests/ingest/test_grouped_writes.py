@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 
 from ingest.models import Outcome
-from ingest.originals import OriginalStore
 from ingest.pipeline import Item, Pipeline, Prepared, _distinct_runs
-from search.embedder import Embedder
-from search.index import Index
-from search.models import Filters, Status
 from search.retrieval import search
 from service.runtime import open_runtime
 from service.settings import Settings
+from store.embedder import Embedder
+from store.index import Index
+from store.originals import OriginalStore
+from store.records import Filters, Status
 
 
 def _item(name: str, text: str) -> Item:

@@ -8,13 +8,14 @@ import pytest
 
 from ingest.files import discover
 from ingest.models import Outcome, Overrides
-from ingest.originals import OriginalStore
 from ingest.pipeline import Item, Pipeline
-from search.embedder import Embedder
-from search.errors import ModelMismatchError
-from search.index import Index
-from search.models import Filters, Kind, Method
+from search.models import Method
 from search.retrieval import SearchOptions, search
+from store.embedder import Embedder
+from store.errors import ModelMismatchError
+from store.index import Index
+from store.originals import OriginalStore
+from store.records import Filters, Kind
 from tests.conftest import make_docx, make_pdf
 
 PRACTICE = """---

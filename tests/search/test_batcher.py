@@ -13,9 +13,10 @@ import pytest
 
 from ingest.pipeline import Item, Pipeline
 from search.batcher import MicroBatcher
-from search.embedder import Embedder, Vectors
-from search.index import Index
-from search.models import Filters, Kind, Viewer
+from search.dense import retriever_for
+from store.embedder import Embedder, Vectors
+from store.index import Index
+from store.records import Filters, Kind, Viewer
 
 
 def test_concurrent_callers_get_their_own_results(embedder: Embedder) -> None:
@@ -117,7 +118,7 @@ def test_batched_dense_search_equals_searching_one_at_a_time(
         for filters in (Filters(), Filters(kind=Kind.PRACTICE), Filters(viewer=Viewer()))
         for limit in (1, 5)
     ]
-    futures = [index.dense.submit(*request) for request in requests]
+    futures = [retriever_for(index).submit(*request) for request in requests]
     for (query, filters, limit), future in zip(requests, futures, strict=True):
         alone = index.vectors.query(index.embedder.encode_query(query), filters, limit)
         batched = future.result(60)

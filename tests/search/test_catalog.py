@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from search.catalog import Catalog
+from store.catalog import Catalog
 
 
 def test_reads_do_not_wait_for_a_write_in_progress(tmp_path: Path) -> None:

@@ -14,12 +14,13 @@ import pytest
 
 from ingest.files import discover
 from ingest.models import Outcome
-from ingest.originals import OriginalStore
 from ingest.pipeline import Pipeline
-from search.embedder import Embedder
-from search.index import Index
-from search.models import Filters, Kind, Method
+from search.models import Method
 from search.retrieval import SearchOptions, related, search
+from store.embedder import Embedder
+from store.index import Index
+from store.originals import OriginalStore
+from store.records import Filters, Kind
 from tests.conftest import make_pdf
 from tests.service.conftest import free_port
 

@@ -7,9 +7,9 @@ import pytest
 from bench.practitioner import load_queries
 from ingest.pipeline import Pipeline
 from search.confidence import NONE_COSINE, STRONG_COSINE, Confidence, Evidence, judge
-from search.index import Index
 from search.language import guess_language
 from search.trust import trusted_search
+from store.index import Index
 from tests.search.test_retrieval import note
 
 NOTES = {

@@ -7,14 +7,9 @@ import re
 import pytest
 
 from search.fusion import FusionMode, convex_fusion, fuse, reciprocal_rank_fusion
-from search.lexical import (
-    analyze,
-    match_expression,
-    phrase_expression,
-    quoted_phrases,
-    term_of,
-)
+from search.lexical import match_expression, phrase_expression, quoted_phrases
 from search.snippets import highlight, make_snippet
+from store.analysis import analyze, term_of
 
 
 def test_rrf_by_hand() -> None:

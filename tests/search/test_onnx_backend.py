@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from ingest.models import Overrides
-from ingest.originals import OriginalStore
 from ingest.pipeline import Item, Pipeline
-from search.embedder import Embedder
-from search.errors import ModelMismatchError
-from search.index import Index
-from search.onnx_backend import MIN_AGREEMENT, OnnxEmbedder
 from search.retrieval import SearchOptions, search
+from store.embedder import Embedder
+from store.errors import ModelMismatchError
+from store.index import Index
+from store.onnx_backend import MIN_AGREEMENT, OnnxEmbedder
+from store.originals import OriginalStore
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ingest.models import Overrides
 from ingest.pipeline import Item, Pipeline
-from search.models import Filters, Passage
+from search.models import Passage
 from search.passages import WEAK, content_first, reference_likeness
 from search.retrieval import SearchOptions, search
+from store.records import Filters
 
 CITATION = ("Wenger, E. (1998). Communities of practice: Learning, meaning, and identity. "
             "Cambridge University Press. https://doi.org/10.1017/CBO9780511803932")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ingest.models import Overrides
 from ingest.pipeline import Item, Pipeline
-from search.models import Kind
 from search.recency import favour_recent, wants_recent
 from search.retrieval import SearchOptions, search
+from store.records import Kind
 
 
 def test_recency_questions_are_recognised() -> None:

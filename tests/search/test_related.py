@@ -12,14 +12,14 @@ import pytest
 from ingest.models import Overrides
 from ingest.pipeline import Item, Pipeline
 from search.diversity import mmr, relative
-from search.embedder import Embedder
-from search.models import Filters, Kind
 from search.retrieval import related
 from service.accounts import Caller, Role
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
 from service.web.forms import SearchForm
 from service.web.pages import READINGS, search_page
+from store.embedder import Embedder
+from store.records import Filters, Kind
 
 
 def item(source: str, text: str, kind: str, community: str | None = None) -> Item:

@@ -9,11 +9,12 @@ import pytest
 
 from ingest.models import Overrides
 from ingest.pipeline import Item, Pipeline
-from search.embedder import Embedder, default_model_path
-from search.index import Index
-from search.models import Filters, Kind, Method
+from search.models import Method
 from search.rerank import CrossEncoderReranker
 from search.retrieval import SearchOptions, related, search
+from store.embedder import Embedder, default_model_path
+from store.index import Index
+from store.records import Filters, Kind
 
 
 def note(source: str, text: str, kind: str = "practice", community: str | None = None,

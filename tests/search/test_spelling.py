@@ -6,11 +6,11 @@ import pytest
 
 from ingest.pipeline import Pipeline
 from search.confidence import Confidence
-from search.index import Index
-from search.models import Filters, Viewer
 from search.spelling import Speller, apply_corrections, speller_for, unknown_words
-from search.spelling_table import words_of
 from search.trust import trusted_search
+from store.index import Index
+from store.records import Filters, Viewer
+from store.spelling_table import words_of
 from tests.search.test_retrieval import note
 
 NOTES = {

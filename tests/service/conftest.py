@@ -14,9 +14,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from search.embedder import Embedder
 from service.app import create_app
 from service.settings import Settings
+from store.embedder import Embedder
 
 TOKEN = "test-writer-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -8,9 +8,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from pypdf import PdfReader, PdfWriter
 
-from search.embedder import Embedder
 from service.app import create_app
 from service.settings import Settings
+from store.embedder import Embedder
 from tests.conftest import make_docx, make_pdf
 from tests.service.conftest import AUTH
 

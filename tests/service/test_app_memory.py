@@ -7,9 +7,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from search.embedder import Embedder
 from service.app import create_app
 from service.settings import Settings
+from store.embedder import Embedder
 
 
 def test_start_up_objects_are_left_out_of_full_collections(

@@ -67,7 +67,7 @@ def test_missing_path_is_a_clear_error(env: dict[str, str], tmp_path: Path) -> N
 
 def test_model_mismatch_names_reindex(env: dict[str, str], notes: Path) -> None:
     runner.invoke(app, ["ingest", str(notes), "--kind", "session-note"], env=env)
-    from search.catalog import Catalog
+    from store.catalog import Catalog
 
     catalog = Catalog(Path(env["COMMONS_DATA_DIR"]) / "commons.db")
     catalog.set_meta("model", "another-model")

@@ -10,9 +10,9 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from search.embedder import Embedder
 from service.app import create_app
 from service.settings import Settings
+from store.embedder import Embedder
 from tests.service.conftest import AUTH
 
 

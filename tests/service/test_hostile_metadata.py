@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.consistency import check
-from search.embedder import Embedder
-from search.models import Filters
 from service.app import create_app
 from service.runtime import open_runtime
 from service.settings import Settings
+from store.embedder import Embedder
+from store.records import Filters
 from tests.service.conftest import AUTH, TOKEN
 
 # Any code point (controls, bidi overrides, NUL, surrogates excluded by JSON), short and long.

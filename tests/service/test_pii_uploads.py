@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ingest.pii import PiiPolicy
-from search.embedder import Embedder
 from service.app import create_app
 from service.settings import Settings
+from store.embedder import Embedder
 from tests.service.conftest import AUTH
 
 NOTE = (b"# Early Years CoP - May\n\n## Case discussion\n\nAK to call the grandmother on "

@@ -7,10 +7,10 @@ import threading
 from functools import partial
 from pathlib import Path
 
-from search.embedder import Embedder
-from search.models import Filters
 from service.runtime import open_runtime
 from service.settings import Settings
+from store.embedder import Embedder
+from store.records import Filters
 
 
 def test_searches_beyond_the_threads_wait_their_turn_in_order(

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from search.embedder import Embedder
-from search.models import Filters, Viewer
 from search.spelling import speller_for
 from service.accounts import Role, add_user
 from service.app import create_app
 from service.settings import Settings
+from store.embedder import Embedder
+from store.records import Filters, Viewer
 from tests.service.conftest import AUTH
 
 PUBLIC = {

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from search.catalog import Catalog
 from service.accounts import ADMIN_TOKEN_ID, Role, add_user
+from store.catalog import Catalog
 from tests.service.conftest import AUTH, TOKEN, Server
 from tests.web.conftest import form_token, sign_in
 

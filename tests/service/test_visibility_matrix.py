@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from search.embedder import Embedder
 from service.accounts import Role, add_user
 from service.app import create_app
 from service.settings import Settings
+from store.embedder import Embedder
 from tests.service.conftest import AUTH
 
 DOCS = {  # name: (marker word, community, visibility, uploader)

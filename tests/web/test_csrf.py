@@ -14,8 +14,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from search.catalog import Catalog
 from service.accounts import Role, add_user
+from store.catalog import Catalog
 from tests.service.conftest import AUTH
 from tests.web.conftest import Site, form_token, sign_in
 

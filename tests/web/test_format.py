@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from search.models import Kind
 from service.web.format import Block, outline, page_label, text_blocks
 from service.web.forms import BrowseForm, SearchForm
+from store.records import Kind
 
 
 def test_page_labels() -> None:

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from search.embedder import Embedder
 from service.accounts import SESSION_COOKIE, Role, add_user
 from service.app import create_app
 from service.settings import Settings
+from store.embedder import Embedder
 from tests.service.conftest import AUTH, TOKEN
 from tests.web.conftest import form_token, sign_in, sign_out
 

@@ -19,9 +19,9 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings
 
-from search.embedder import Vectors
-from search.errors import VectorStoreUnavailable
-from search.models import ChunkRecord, DocumentRecord, Filters, Visibility
+from store.embedder import Vectors
+from store.errors import VectorStoreUnavailable
+from store.records import ChunkRecord, DocumentRecord, Filters, Visibility
 
 COLLECTION = "chunks"
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from search.models import ChunkRecord
+from store.records import ChunkRecord
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS spelling ("

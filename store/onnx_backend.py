@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from search.embedder import Embedder, Vectors
+from store.embedder import Embedder, Vectors
 
 MIN_AGREEMENT = 0.98
 AGREEMENT_TEXTS = [

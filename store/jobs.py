@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from search.catalog import Catalog
+from store.catalog import Catalog
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from search.catalog import Catalog
-from search.dense import DenseRetriever
-from search.embedder import Embedder, Vectors
-from search.errors import ModelMismatchError, VectorStoreUnavailable
-from search.models import ChunkRecord, DocumentRecord
-from search.vectors import VectorStore
+from store.catalog import Catalog
+from store.embedder import Embedder, Vectors
+from store.errors import ModelMismatchError, VectorStoreUnavailable
+from store.records import ChunkRecord, DocumentRecord
+from store.vectors import VectorStore
 
 VECTOR_METADATA_VERSION = "3"  # 2: visibility and owner; 3: no tag lists
 log = logging.getLogger(__name__)
@@ -33,7 +32,7 @@ class Index:
         self.embedder = embedder
         self.catalog = Catalog(data_dir / "commons.db")
         self.vectors = VectorStore(data_dir / "chroma", chroma_url, collection)
-        self.dense = DenseRetriever(embedder, self.vectors)
+        self._closers: list[Callable[[], None]] = []
         self._check_model(adopt_model)
         self._migrate_vector_metadata()
 
@@ -66,8 +65,14 @@ class Index:
             self.catalog.set_meta("model", self.embedder.name)
             self.catalog.set_meta("dimension", str(self.embedder.dimension))
 
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Run `closer` when the index closes (what a reader started over it, e.g. threads)."""
+        self._closers.append(closer)
+
     def close(self) -> None:
-        self.dense.close()
+        for closer in reversed(self._closers):
+            closer()
+        self._closers.clear()
         self.catalog.close()
 
     def embed(self, chunks: Sequence[ChunkRecord]) -> Vectors:

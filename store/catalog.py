@@ -17,10 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from search import spelling_table
-from search.errors import DocumentNotFoundError
-from search.lexical import index_terms
-from search.models import ChunkRecord, DocumentRecord, Filters, Kind, Status, Visibility
+from store import spelling_table
+from store.analysis import index_terms
+from store.errors import DocumentNotFoundError
+from store.records import ChunkRecord, DocumentRecord, Filters, Kind, Status, Visibility
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

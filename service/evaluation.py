@@ -12,13 +12,13 @@ from pathlib import Path
 from ingest.beir import corpus_items, load_dataset
 from ingest.chunking import ChunkingOptions
 from ingest.models import IngestResult, Outcome
-from ingest.originals import OriginalStore
 from ingest.pipeline import Pipeline
-from search.embedder import Embedder
-from search.index import Index
 from search.metrics import evaluate_run
 from search.models import Method
 from search.retrieval import Reranker, SearchOptions, search
+from store.embedder import Embedder
+from store.index import Index
+from store.originals import OriginalStore
 
 
 @dataclass(frozen=True)
