@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader, PdfWriter
@@ -27,7 +28,7 @@ in the library with a trusted adult, then one lesson, building up over three wee
 """
 
 
-def upload(client: TestClient, name: str, data: bytes, **fields: str) -> tuple[int, dict]:
+def upload(client: TestClient, name: str, data: bytes, **fields: str) -> tuple[int, dict[str, Any]]:
     response = client.post(
         "/api/documents", files={"file": (name, data)}, data=fields, headers=AUTH
     )

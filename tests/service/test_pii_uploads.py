@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -33,7 +34,7 @@ def review(tmp_path: Path, embedder: Embedder) -> Iterator[TestClient]:
         yield client
 
 
-def post(client: TestClient, **fields: str) -> tuple[int, dict]:
+def post(client: TestClient, **fields: str) -> tuple[int, dict[str, Any]]:
     response = client.post("/api/documents", files={"file": ("may.md", NOTE)}, data=fields,
                            headers=AUTH)
     return response.status_code, response.json()

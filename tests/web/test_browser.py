@@ -6,7 +6,7 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from tests.conftest import make_docx, make_pdf
 from tests.web.conftest import PDF_TITLE, SYNC_PDF_PAGES, Site
@@ -23,7 +23,7 @@ def search(page: Page, query: str) -> None:
 def upload(page: Page, site: Site, name: str, data: bytes, mime: str, **fields: str) -> None:
     page.goto("/upload")
     page.get_by_label("Choose a file").set_input_files(
-        files=[{"name": name, "mimeType": mime, "buffer": data}])
+        files=[FilePayload(name=name, mimeType=mime, buffer=data)])
     for label, value in fields.items():
         page.get_by_label(label.capitalize()).fill(value)
     page.get_by_label("Upload token").fill(site.token)
@@ -113,7 +113,7 @@ def test_the_upload_form_works_without_javascript(browser: Browser, site: Site) 
     page.goto("/upload")
     note = b"# Harbour CoP\n\nThe Pelican Street homework club restarts in May.\n"
     page.get_by_label("Choose a file").set_input_files(
-        files=[{"name": "pelican.md", "mimeType": "text/markdown", "buffer": note}])
+        files=[FilePayload(name="pelican.md", mimeType="text/markdown", buffer=note)])
     page.get_by_label("Upload token").fill(site.token)
     page.get_by_role("button", name="Upload and index").click()
     expect(page).to_have_url(re.compile(r"/documents/[^/?]+\?added=new$"))

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, Response, expect
 
 from service.accounts import Role, add_user
+from store.accounts import Accounts
+from store.audit import AuditLog
 from store.catalog import Catalog
 from tests.service.conftest import AUTH
 from tests.web.conftest import Site, form_token, sign_in
@@ -44,11 +46,16 @@ def private_note(site: Site, token: str, title: str) -> str:
 @pytest.fixture(scope="module")
 def people(site: Site) -> People:
     catalog = Catalog(site.data / "commons.db")
-    victim = add_user(catalog, "victim", Role.CONTRIBUTOR, ())
-    attacker = add_user(catalog, "attacker", Role.CONTRIBUTOR, ())
+    victim = add_user(Accounts(catalog), "victim", Role.CONTRIBUTOR, ())
+    attacker = add_user(Accounts(catalog), "attacker", Role.CONTRIBUTOR, ())
     catalog.close()
     return People(victim, private_note(site, victim, "Victim Quokka"),
                   attacker, private_note(site, attacker, "Attacker Numbat"))
+
+
+def post_to(url: str) -> Callable[[Response], bool]:
+    """Whether a browser response answers a POST to url."""
+    return lambda response: response.request.method == "POST" and response.url == url
 
 
 def attacker_pages(hub: str, attacker_token: str) -> dict[str, str]:
@@ -134,8 +141,7 @@ def test_pages_elsewhere_cannot_act_for_a_signed_in_user(
     with attacker_site(host, attacker_pages(site.url, people.attacker_token)) as elsewhere:
         for path, target in (("/upload-form", "/upload"), ("/fetch", "/api/documents"),
                              ("/login", "/login"), ("/logout", "/logout")):
-            with page.expect_response(lambda r, t=target: r.request.method == "POST"
-                                      and r.url == site.url + t) as answer:
+            with page.expect_response(post_to(site.url + target)) as answer:
                 page.goto(elsewhere + path)
             answers[path] = answer.value.status
             if path != "/fetch":  # a form: the browser shows the hub's answer
@@ -146,7 +152,7 @@ def test_pages_elsewhere_cannot_act_for_a_signed_in_user(
     signed_in_as_victim(page, people)
     catalog = Catalog(site.data / "commons.db")
     try:
-        assert not [e for e in catalog.audit_log(500) if e["actor"] == "attacker"
+        assert not [e for e in AuditLog(catalog).entries(500) if e.actor == "attacker"
                     and e["action"] == "sign-in"]
     finally:
         catalog.close()
@@ -156,7 +162,7 @@ def upload_file(page: Page, name: str, text: str) -> None:
     page.goto("/upload")
     expect(page.get_by_label("Upload token")).to_have_count(0)  # signed in: no token field
     page.get_by_label("Choose a file").set_input_files(
-        files=[{"name": name, "mimeType": "text/markdown", "buffer": text.encode()}])
+        files=[FilePayload(name=name, mimeType="text/markdown", buffer=text.encode())])
     page.get_by_role("button", name="Upload and index").click()
 
 
