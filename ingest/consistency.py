@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ingest.models import IngestResult, Outcome
 from ingest.pipeline import Pipeline
+from store.records import doc_id_of
 
 # An unreferenced original younger than this may belong to a write in progress in another
 # process (the original is stored just before its catalog row): repair leaves it alone.
@@ -68,7 +69,7 @@ def check(pipeline: Pipeline) -> ConsistencyReport:
         vector_ids = index.vectors.all_ids()
         report.orphan_vectors = sorted(vector_ids - chunk_ids)
         missing = chunk_ids - vector_ids
-        report.missing_vectors = sorted({c.rsplit(":", 1)[0] for c in missing})
+        report.missing_vectors = sorted({doc_id_of(c) for c in missing})
     report.lexical_mismatch = catalog.lexical_mismatch()
     report.missing_originals = [d.id for d in documents if not originals.exists(d.content_hash)]
     used = {d.content_hash for d in documents}

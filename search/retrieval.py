@@ -20,7 +20,7 @@ from search.recency import favour_recent, wants_recent
 from search.snippets import QueryTerms, query_terms, snippet_for
 from store.errors import VectorStoreUnavailable
 from store.index import Index
-from store.records import ChunkRecord, Filters, Kind
+from store.records import ChunkRecord, Filters, Kind, doc_id_of
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def _phrase_filter(index: Index, query: str, filters: Filters) -> Filters:
     if expression is None:
         return filters
     hits = index.catalog.lexical_search(expression, filters, limit=100_000)
-    docs = {_doc_of(chunk_id) for chunk_id, _ in hits}
+    docs = {doc_id_of(chunk_id) for chunk_id, _ in hits}
     return replace(filters, doc_ids=tuple(sorted(docs)))
 
 
@@ -76,15 +76,11 @@ def lexical_candidates(index: Index, query: str, filters: Filters, limit: int) -
     return index.catalog.lexical_search(expression, filters, limit)
 
 
-def _doc_of(chunk_id: str) -> str:
-    return chunk_id.rsplit(":", 1)[0]
-
-
 def by_document(ranking: Ranking) -> list[tuple[str, float]]:
     """A document ranking from a chunk ranking: each document scores its best chunk."""
     best: dict[str, float] = {}
     for chunk_id, score in ranking:
-        best.setdefault(_doc_of(chunk_id), score)
+        best.setdefault(doc_id_of(chunk_id), score)
     return list(best.items())
 
 
@@ -168,7 +164,7 @@ def search(
         doc_ranking = _favour_recent_notes(index, doc_ranking)
     by_doc: dict[str, list[tuple[str, float]]] = {}
     for cid, score in sorted(chunk_scores.items(), key=lambda kv: -kv[1]):
-        by_doc.setdefault(_doc_of(cid), []).append((cid, score))
+        by_doc.setdefault(doc_id_of(cid), []).append((cid, score))
     return _hits(index, query, doc_ranking, by_doc, options, filters)
 
 
@@ -256,7 +252,7 @@ def _rerank(
     """Rescore the best chunks of the top documents with a cross-encoder."""
     head = {d for d, _ in doc_ranking[:top]}
     best_first = [cid for cid, _ in sorted(chunk_scores.items(), key=lambda kv: -kv[1])]
-    chunks = index.catalog.chunks_by_id([c for c in best_first if _doc_of(c) in head][: top * 2])
+    chunks = index.catalog.chunks_by_id([c for c in best_first if doc_id_of(c) in head][: top * 2])
     candidates = [c for c in best_first if c in chunks]
     scores = reranker.score(query, [chunks[c].indexed_text for c in candidates])
     rescored = dict(zip(candidates, scores, strict=True))

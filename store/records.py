@@ -77,6 +77,16 @@ class DocumentRecord:
     updated_at: str = ""
 
 
+def chunk_id(doc_id: str, ordinal: int) -> str:
+    """The id of a document's ordinal-th chunk, the same in the catalog and the vector store."""
+    return f"{doc_id}:{ordinal}"
+
+
+def doc_id_of(chunk_id: str) -> str:
+    """The id of the document a chunk id belongs to (a document id may itself hold ':')."""
+    return chunk_id.rsplit(":", 1)[0]
+
+
 @dataclass(frozen=True)
 class ChunkRecord:
     """A passage of a document, the unit that is embedded and retrieved."""
@@ -91,7 +101,7 @@ class ChunkRecord:
 
     @property
     def id(self) -> str:
-        return f"{self.doc_id}:{self.ordinal}"
+        return chunk_id(self.doc_id, self.ordinal)
 
     @property
     def indexed_text(self) -> str:

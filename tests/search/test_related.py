@@ -19,7 +19,7 @@ from service.settings import Settings
 from service.web.forms import SearchForm
 from service.web.pages import READINGS, search_page
 from store.embedder import Embedder
-from store.records import Filters, Kind
+from store.records import Filters, Kind, doc_id_of
 
 
 def item(source: str, text: str, kind: str, community: str | None = None) -> Item:
@@ -84,7 +84,7 @@ def test_related_is_not_filled_by_one_meeting_series(series: Pipeline) -> None:
     centroid = index.vectors.vectors_of(index.vectors.ids_of_document(january.id)).mean(axis=0)
     chunks = index.vectors.query(
         centroid / np.linalg.norm(centroid), Filters(exclude_doc_ids=(january.id,)), 50)
-    nearest = list(dict.fromkeys(cid.rsplit(":", 1)[0] for cid, _ in chunks))
+    nearest = list(dict.fromkeys(doc_id_of(cid) for cid, _ in chunks))
     # by nearness alone the other four meetings fill the list ahead of the other documents
     assert all(sources[d].startswith("notes/") for d in nearest[:4])
 
