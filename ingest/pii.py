@@ -51,6 +51,10 @@ class PiiPolicy(StrEnum):
     REDACT = "redact"
 
 
+# The hub's policy unless told otherwise, for a served hub (service.settings) and a Pipeline alike.
+DEFAULT_PII_POLICY = PiiPolicy.REVIEW
+
+
 @dataclass(frozen=True)
 class Finding:
     """One piece of personal data: its kind and where it is (character offsets in the text)."""

@@ -19,7 +19,7 @@ from ingest.errors import FileTooLarge, IngestError, NoTextError
 from ingest.loaders import Loader, load
 from ingest.metadata import resolve
 from ingest.models import IngestResult, Outcome, Overrides
-from ingest.pii import PiiPolicy
+from ingest.pii import DEFAULT_PII_POLICY, PiiPolicy
 from ingest.pii_guard import Carried, guard
 from store.errors import SearchError
 from store.index import Index
@@ -74,7 +74,7 @@ class Pipeline:
     chunking: ChunkingOptions = field(default_factory=ChunkingOptions)
     max_bytes: int | None = None
     batch_chunks: int = 256
-    pii_policy: PiiPolicy = PiiPolicy.WARN
+    pii_policy: PiiPolicy = DEFAULT_PII_POLICY
     pii_names: tuple[str, ...] = ()
     loader: Loader = load  # bytes and file name -> LoadedDocument; may run in a bounded worker
     max_chunks: int = 2000  # more passages than this in one document is refused (413)

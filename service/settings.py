@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ingest.pii import PiiPolicy
+from ingest.pii import DEFAULT_PII_POLICY, PiiPolicy
 from search.fusion import FusionMode
 
 
@@ -75,7 +75,7 @@ class Settings(BaseSettings):
         description="File extensions accepted for upload.",
     )
     pii_policy: PiiPolicy = Field(
-        PiiPolicy.REVIEW,
+        DEFAULT_PII_POLICY,
         description="Personal data in a document: warn (index, report), review (refuse until "
         "the uploader chooses redact or keep), or redact (replace it automatically).",
     )
