@@ -281,12 +281,3 @@ def redact(text: str, findings: Sequence[Finding]) -> str:
         pos = finding.end
     out.append(text[pos:])
     return "".join(out)
-
-
-def snippet(text: str, finding: Finding, width: int = 40) -> str:
-    """The finding marked «thus» with up to width characters each side, for a review screen."""
-    before = text[max(0, finding.start - width) : finding.start]
-    after = text[finding.end : finding.end + width]
-    left = "…" if finding.start > width else ""
-    right = "…" if finding.end + width < len(text) else ""
-    return " ".join(f"{left}{before}«{finding.text}»{after}{right}".split())

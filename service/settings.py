@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -98,8 +97,3 @@ class Settings(BaseSettings):
     @property
     def tokens(self) -> set[str]:
         return {t.strip() for t in self.api_tokens.split(",") if t.strip()}
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()

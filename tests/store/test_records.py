@@ -17,4 +17,3 @@ def test_a_chunk_record_is_named_by_chunk_id() -> None:
     chunk = ChunkRecord(doc_id="3f2a9c", ordinal=2, text="Ten minutes in the library.")
     assert chunk.id == chunk_id("3f2a9c", 2) == "3f2a9c:2"
     assert doc_id_of(chunk.id) == chunk.doc_id
-
