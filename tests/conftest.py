@@ -20,7 +20,6 @@ from store.index import Index
 from store.originals import OriginalStore
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(scope="session")
