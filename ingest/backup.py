@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import IngestError
-from ingest.models import IngestResult, Overrides
+from ingest.models import IngestResult, Overrides, PiiDecision
 from ingest.pipeline import Item, Pipeline, Progress
 from store.originals import content_hash
+from store.records import Kind, Visibility
 
 FORMAT = "practice-commons-backup/1"
 _ORIGINAL = re.compile(r"^originals/([0-9a-f]{64})$")
@@ -50,7 +51,11 @@ def export_archive(pipeline: Pipeline, target: Path) -> int:
         info.size, info.mtime = len(data), int(time.time())
         archive.addfile(info, io.BytesIO(data))
         for digest in sorted({d.content_hash for d in documents}):
-            archive.add(pipeline.originals.path(digest), arcname=f"originals/{digest}")
+            original = pipeline.originals.get(digest)
+            info = tarfile.TarInfo(f"originals/{digest}")
+            info.size = len(original)
+            info.mtime = int(pipeline.originals.stored_at(digest))
+            archive.addfile(info, io.BytesIO(original))
     tmp.replace(target)
     return len(documents)
 
@@ -90,10 +95,10 @@ def import_archive(
         items.append(Item(
             source=doc["source"], filename=doc["filename"],
             read=partial(pipeline.originals.get, digest),
-            overrides=Overrides(kind=doc["kind"], community=doc["community"],
+            overrides=Overrides(kind=Kind(doc["kind"]), community=doc["community"],
                                 title=doc["title"], tags=tuple(doc["tags"]),
                                 authors=tuple(doc["authors"]), date=doc["date"],
-                                visibility=doc.get("visibility"), owner=doc.get("owner"),
-                                pii="keep"),
+                                visibility=Visibility(doc.get("visibility") or "public"),
+                                owner=doc.get("owner"), pii=PiiDecision.KEEP),
         ))
     return pipeline.ingest(items, progress=progress, force=True)

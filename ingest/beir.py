@@ -10,8 +10,9 @@ from pathlib import Path
 
 import yaml
 
-from ingest.models import Overrides
+from ingest.models import Overrides, PiiDecision
 from ingest.pipeline import Item
+from store.records import Kind
 
 
 @dataclass(frozen=True)
@@ -72,5 +73,5 @@ def corpus_items(dataset: Dataset) -> Iterator[Item]:
             read=_constant(data),
             filename=f"{doc_id}.txt",
             # published abstracts cite authors by name: kept, as the uploader of a reading would
-            overrides=Overrides(kind="reading", pii="keep"),
+            overrides=Overrides(kind=Kind.READING, pii=PiiDecision.KEEP),
         )

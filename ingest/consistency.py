@@ -76,7 +76,7 @@ def check(pipeline: Pipeline) -> ConsistencyReport:
     settled = time.time() - SETTLE_SECONDS
     report.unreferenced_originals = sorted(
         h for h in originals.digests()
-        if h not in used and originals.path(h).stat().st_mtime < settled
+        if h not in used and originals.stored_at(h) < settled
     )
     return report
 

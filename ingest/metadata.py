@@ -89,10 +89,10 @@ def resolve(
     name, then the creation date in the file's properties.
     """
     meta = loaded.metadata
-    kind_value = overrides.kind or meta.get("kind")
-    kind = parse_kind(kind_value) if kind_value else kind_from_path(source)
-    if kind is None and overrides.default_kind:
-        kind = parse_kind(overrides.default_kind)
+    own_kind = meta.get("kind")
+    kind = overrides.kind or (parse_kind(own_kind) if own_kind else kind_from_path(source))
+    if kind is None:
+        kind = overrides.default_kind
     if kind is None:
         raise MetadataError(
             "cannot tell whether this is a practice, session-note or reading: put it under "

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from store.records import DocumentRecord
+from ingest.errors import MetadataError
+from store.records import DocumentRecord, Kind, Visibility
 
 
 @dataclass(frozen=True)
@@ -34,20 +35,39 @@ class LoadedDocument:
         return "\n\n".join(s.text for s in self.sections)
 
 
+class PiiDecision(StrEnum):
+    """The uploader's decision on personal data the guard found (else the hub's policy)."""
+
+    REDACT = "redact"
+    KEEP = "keep"
+
+
 @dataclass(frozen=True)
 class Overrides:
     """Metadata given on the command line or with an upload; wins over the file's own."""
 
-    kind: str | None = None
+    kind: Kind | None = None
     community: str | None = None
     title: str | None = None
     tags: tuple[str, ...] | None = None
     authors: tuple[str, ...] | None = None
     date: str | None = None
-    default_kind: str | None = None  # used only when neither the file nor its folder says
-    pii: str | None = None  # the uploader's decision on personal data: "redact" or "keep"
-    visibility: str | None = None  # public (default), community or private
+    default_kind: Kind | None = None  # used only when neither the file nor its folder says
+    pii: PiiDecision | None = None  # the uploader's decision on personal data
+    visibility: Visibility | None = None  # None: the file's own, else public
     owner: str | None = None  # the user who uploaded it
+
+    def __post_init__(self) -> None:
+        """Values given as text (a form, JSON) become the enums; an unknown one is refused."""
+        for name, enum in (("kind", Kind), ("default_kind", Kind), ("pii", PiiDecision),
+                           ("visibility", Visibility)):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, enum):
+                try:
+                    object.__setattr__(self, name, enum(str(value).strip().lower()))
+                except ValueError as exc:
+                    choices = ", ".join(e.value for e in enum)
+                    raise MetadataError(f"{name} '{value}' is not one of {choices}") from exc
 
 
 class Outcome(StrEnum):

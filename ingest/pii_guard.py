@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ingest.errors import IngestError
-from ingest.models import LoadedDocument, Section
+from ingest.models import LoadedDocument, PiiDecision, Section
 from ingest.pii import Finding, PiiPolicy, placeholder, redact
 from ingest.pii_fields import (
     Place,
@@ -210,14 +210,14 @@ def _redacted(document: LoadedDocument, carried: Carried, scan: _Scan,
     return redacted_doc, redacted_carried
 
 
-def guard(document: LoadedDocument, carried: Carried, policy: PiiPolicy, decision: str | None,
-          names: Sequence[str] = ()) -> Guarded:
-    """Apply the hub's policy (or the uploader's decision: 'redact' or 'keep')."""
+def guard(document: LoadedDocument, carried: Carried, policy: PiiPolicy,
+          decision: PiiDecision | None, names: Sequence[str] = ()) -> Guarded:
+    """Apply the hub's policy (or the uploader's decision: redact or keep)."""
     scan = _scan(document, carried, names)
     found = [p for p in scan.places() if p.findings]
     if not found:
         return Guarded(document, carried, (), None)
-    if decision == "keep" or (decision is None and policy is PiiPolicy.WARN):
+    if decision is PiiDecision.KEEP or (decision is None and policy is PiiPolicy.WARN):
         return Guarded(document, carried, (f"personal data found and kept: {_summary(found)}",),
                        None)
     if decision is None and policy is PiiPolicy.REVIEW:

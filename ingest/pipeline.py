@@ -18,12 +18,13 @@ from ingest.chunking import ChunkingOptions, chunk_sections
 from ingest.errors import FileTooLarge, IngestError, NoTextError
 from ingest.loaders import Loader, load
 from ingest.metadata import resolve
-from ingest.models import IngestResult, Outcome, Overrides
+from ingest.models import IngestResult, Outcome, Overrides, PiiDecision
 from ingest.pii import DEFAULT_PII_POLICY, PiiPolicy
 from ingest.pii_guard import Carried, guard
 from store.errors import SearchError
 from store.index import Index
-from store.originals import OriginalStore, content_hash
+from store.originals import content_hash
+from store.protocol import OriginalFiles
 from store.records import ChunkRecord, DocumentRecord, Status
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class Pipeline:
     """Ingest files into an index, keeping their originals in a content-addressed store."""
 
     index: Index
-    originals: OriginalStore
+    originals: OriginalFiles
     chunking: ChunkingOptions = field(default_factory=ChunkingOptions)
     max_bytes: int | None = None
     batch_chunks: int = 256
@@ -287,15 +288,15 @@ class Pipeline:
             filename=doc.filename,
             read=lambda: self.originals.get(digest),
             overrides=Overrides(
-                kind=doc.kind.value,
+                kind=doc.kind,
                 title=doc.title[: limits.title],
                 tags=tuple(t[: limits.tag] for t in doc.tags[: limits.tags]),
                 authors=tuple(a[: limits.author] for a in doc.authors[: limits.authors]),
                 community=(doc.community or "")[: limits.community] or None,
                 date=doc.date,
-                visibility=doc.visibility.value,
+                visibility=doc.visibility,
                 owner=doc.owner,
-                pii="keep",  # decided when it was first ingested
+                pii=PiiDecision.KEEP,  # decided when it was first ingested
             ),
         )
 

@@ -56,7 +56,7 @@ def upload_overrides(saved: dict[str, Any]) -> Overrides:
     values: dict[str, Any] = {
         k: tuple(v) if isinstance(v, list) else v for k, v in saved.items() if k in known
     }
-    return Overrides(**values)
+    return Overrides(**values)  # which makes enums of their saved values
 
 
 def saved_overrides(overrides: Overrides) -> dict[str, Any]:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import threading
-import weakref
 from concurrent.futures import Future
 
 from search.batcher import MicroBatcher
 from search.fusion import Ranking
+from search.per_store import OnePer
 from store.embedder import Embedder
 from store.index import Index
+from store.protocol import VectorIndex
 from store.records import Filters
-from store.vectors import VectorStore
 
 Request = tuple[str, Filters, int]  # query, filters, how many chunks
 
@@ -24,7 +23,7 @@ class DenseRetriever:
     CPU a dense search costs.
     """
 
-    def __init__(self, embedder: Embedder, vectors: VectorStore) -> None:
+    def __init__(self, embedder: Embedder, vectors: VectorIndex) -> None:
         self._embedder = embedder
         self._vectors = vectors
         self._batcher: MicroBatcher[Request, Ranking] = MicroBatcher(
@@ -56,15 +55,11 @@ class DenseRetriever:
         return rankings
 
 
-_retrievers: weakref.WeakKeyDictionary[Index, DenseRetriever] = weakref.WeakKeyDictionary()
-_retrievers_lock = threading.Lock()
+def _open_retriever(index: Index) -> DenseRetriever:
+    retriever = DenseRetriever(index.embedder, index.vectors)
+    index.on_close(retriever.close)
+    return retriever
 
 
-def retriever_for(index: Index) -> DenseRetriever:
-    """The one dense retriever (and worker threads) of an open index, stopped when it closes."""
-    with _retrievers_lock:
-        retriever = _retrievers.get(index)
-        if retriever is None:
-            retriever = _retrievers[index] = DenseRetriever(index.embedder, index.vectors)
-            index.on_close(retriever.close)
-        return retriever
+# The one dense retriever (and worker threads) of an open index, stopped when it closes.
+retriever_for: OnePer[Index, DenseRetriever] = OnePer(_open_retriever)

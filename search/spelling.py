@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import re
 import threading
-import weakref
 from collections.abc import Callable, Collection, Mapping
 
 from symspellpy import SymSpell, Verbosity
 
 from search.english import english_counts, english_symspell, english_words
+from search.per_store import OnePer
 from store import spelling_table
-from store.catalog import Catalog, filter_sql
+from store.protocol import DocumentCatalog
 from store.records import Filters, Viewer
 
 VERSION = "1"  # of the table's contents; a data folder with another is counted again
@@ -59,34 +59,20 @@ def apply_corrections(query: str, fixes: Mapping[str, str]) -> str:
 class Speller:
     """Spelling corrections from the hub's words, for one open catalog."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: DocumentCatalog) -> None:
         self._catalog = catalog
         self._symspell = SymSpell(max_dictionary_edit_distance=MAX_EDITS, prefix_length=7)
         self._seq = 0
         self._lock = threading.Lock()
-        with catalog.transaction() as db:
-            spelling_table.ensure(db)
-        if catalog.get_meta("spelling") != VERSION:
-            self._count_again()
-
-    def _count_again(self) -> None:
-        """Count every document's words (a data folder from before the table, or a change)."""
-        with self._catalog.transaction() as db:
-            db.execute("DELETE FROM spelling")
-        for doc in self._catalog.all_documents():
-            chunks = self._catalog.chunks_of(doc.id)
-            with self._catalog.transaction() as db:
-                spelling_table.record(db, doc.id, chunks)
-        self._catalog.set_meta("spelling", VERSION)
+        catalog.count_words(VERSION)
 
     def _top_up(self) -> None:
         """Add the words written since the last look-up (counts only grow in memory)."""
-        rows = self._catalog.read(
-            "SELECT seq, word, n FROM spelling WHERE seq > ? ORDER BY seq", (self._seq,))
-        for row in rows:
-            self._symspell.create_dictionary_entry(row["word"], int(row["n"]))
+        rows = self._catalog.words_since(self._seq)
+        for _, word, count in rows:
+            self._symspell.create_dictionary_entry(word, count)
         if rows:
-            self._seq = int(rows[-1]["seq"])
+            self._seq = rows[-1][0]
 
     def warm(self) -> None:
         """Load every word now (seconds on a large hub) rather than in someone's search."""
@@ -104,17 +90,7 @@ class Speller:
     def _visible(self, words: Collection[str], viewer: Viewer | None,
                  unguarded: bool) -> set[str]:
         """Those of the words found in a READY document the viewer may see."""
-        if not words:
-            return set()
-        where, params = filter_sql(Filters(viewer=viewer))
-        marks = ",".join("?" * len(words))
-        guard = " AND s.guarded = 0" if unguarded else ""
-        rows = self._catalog.read(
-            f"SELECT DISTINCT s.word AS word FROM spelling s JOIN documents d "
-            f"ON d.id = s.doc_id WHERE s.word IN ({marks}){guard} AND {where}",
-            [*words, *params],
-        )
-        return {str(r["word"]) for r in rows}
+        return self._catalog.visible_words(words, viewer, unguarded)
 
     def correct(self, query: str, filters: Filters = Filters(),
                 slips: bool = False) -> str | None:
@@ -174,14 +150,5 @@ def choose(from_hub: list[tuple[int, str]], english: list[tuple[int, str]]) -> s
     return min(ranked)[4] if ranked else None
 
 
-_spellers: weakref.WeakKeyDictionary[Catalog, Speller] = weakref.WeakKeyDictionary()
-_spellers_lock = threading.Lock()
-
-
-def speller_for(catalog: Catalog) -> Speller:
-    """The one speller of an open catalog (its dictionary is built once)."""
-    with _spellers_lock:
-        speller = _spellers.get(catalog)
-        if speller is None:
-            speller = _spellers[catalog] = Speller(catalog)
-        return speller
+# The one speller of an open catalog (its dictionary is built once).
+speller_for: OnePer[DocumentCatalog, Speller] = OnePer(Speller)

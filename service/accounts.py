@@ -8,24 +8,13 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 
-from store.catalog import ADMIN_TOKENS_OWNER, OPEN_HUB_OWNER, Catalog
+from store.accounts import Principal, Role
+from store.catalog import ADMIN_TOKENS_OWNER, OPEN_HUB_OWNER
+from store.protocol import AccountStore
 from store.records import DocumentRecord, Viewer
 
-
-class Role(StrEnum):
-    """From least to most: each role may do what the ones before it may."""
-
-    ANONYMOUS = "anonymous"
-    READER = "reader"
-    CONTRIBUTOR = "contributor"
-    FACILITATOR = "facilitator"
-    ADMIN = "admin"
-
-    @property
-    def rank(self) -> int:
-        return list(Role).index(self)
+__all__ = ["Caller", "Principal", "Role"]
 
 
 @dataclass(frozen=True)
@@ -65,27 +54,31 @@ _USER_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 # never be taken for them (nor own what they uploaded).
 ADMIN_TOKEN_ID = ADMIN_TOKENS_OWNER  # a token from COMMONS_API_TOKENS
 OPEN_HUB_ID = OPEN_HUB_OWNER  # anyone, on a loopback hub without tokens or users
+COMMAND_LINE_ID = "cli:local"  # whoever runs `commons` on the machine: they hold the data
+COMMAND_LINE = Caller(Role.ADMIN, COMMAND_LINE_ID)
 
 
-def add_user(catalog: Catalog, user_id: str, role: Role, communities: tuple[str, ...]) -> str:
+def add_user(accounts: AccountStore, user_id: str, role: Role, communities: tuple[str, ...]) -> str:
     """Create a user and return their API token (shown once; only its hash is kept)."""
     if not _USER_ID.match(user_id):
         raise ValueError("user ids are 2-63 lowercase letters, digits, '.', '_' or '-'")
     if role is Role.ANONYMOUS:
         raise ValueError("choose reader, contributor, facilitator or admin")
+    if accounts.by_id(user_id) is not None:
+        raise ValueError(f"a user '{user_id}' already exists; remove them first to replace them")
     token = secrets.token_urlsafe(32)
-    catalog.add_user(user_id, role.value, communities, token_hash(token))
+    accounts.add_user(user_id, role, communities, token_hash(token))
     return token
 
 
-def authenticate(catalog: Catalog, admin_tokens: set[str], read_token: str | None,
+def authenticate(accounts: AccountStore, admin_tokens: set[str], read_token: str | None,
                  token: str) -> Caller | None:
     """The caller a bearer token stands for, or None when it is not valid."""
     if is_admin_token(admin_tokens, token):
         return Caller(Role.ADMIN, ADMIN_TOKEN_ID)
-    user = catalog.user_by_token_hash(token_hash(token))
+    user = accounts.by_token_hash(token_hash(token))
     if user is not None:
-        return Caller(Role(user["role"]), user["id"], tuple(user["communities"]))
+        return Caller(user.role, user.id, user.communities)
     if read_token and hmac.compare_digest(token, read_token):
         return Caller(Role.READER)
     return None
@@ -95,19 +88,11 @@ def is_admin_token(admin_tokens: set[str], token: str) -> bool:
     return any(hmac.compare_digest(token, t) for t in admin_tokens)
 
 
-class Principal(StrEnum):
-    """What a web session was opened with: a user's token or one from COMMONS_API_TOKENS
-    (the catalog ends a removed user's sessions by the "user" value)."""
-
-    USER = "user"
-    ADMIN_TOKEN = "admin-token"
-
-
 SESSION_COOKIE = "commons_session"
 SESSION_HOURS = 12
 
 
-def start_session(catalog: Catalog, caller: Caller, token: str) -> str:
+def start_session(accounts: AccountStore, caller: Caller, token: str) -> str:
     """A random session id for the browser's cookie; only its hash is stored, beside the
     hash of the token that opened it, so the session ends when that token stops working."""
     if caller.user_id is None or caller.role is Role.ANONYMOUS:
@@ -115,24 +100,24 @@ def start_session(catalog: Catalog, caller: Caller, token: str) -> str:
     principal = Principal.ADMIN_TOKEN if caller.user_id == ADMIN_TOKEN_ID else Principal.USER
     session = secrets.token_urlsafe(32)
     expires = datetime.now(UTC) + timedelta(hours=SESSION_HOURS)
-    catalog.create_session(token_hash(session), principal.value, caller.user_id,
-                           token_hash(token), expires.isoformat(timespec="seconds"))
+    accounts.create_session(token_hash(session), principal, caller.user_id,
+                            token_hash(token), expires.isoformat(timespec="seconds"))
     return session
 
 
-def caller_for_session(catalog: Catalog, admin_tokens: set[str], session: str) -> Caller | None:
+def caller_for_session(accounts: AccountStore, admin_tokens: set[str],
+                       session: str) -> Caller | None:
     """The signed-in caller, while the token that opened the session still works: a removed
     (or removed and re-added) user, or an admin token taken out of COMMONS_API_TOKENS, ends
     its sessions at once."""
-    found = catalog.session(token_hash(session))
+    found = accounts.session(token_hash(session))
     if found is None:
         return None
-    if found["principal"] == Principal.ADMIN_TOKEN.value:
-        current = any(hmac.compare_digest(found["credential_hash"], token_hash(t))
+    if found.principal is Principal.ADMIN_TOKEN:
+        current = any(hmac.compare_digest(found.credential_hash, token_hash(t))
                       for t in admin_tokens)
         return Caller(Role.ADMIN, ADMIN_TOKEN_ID) if current else None
-    user = catalog.user_by_token_hash(found["credential_hash"])
-    if found["principal"] != Principal.USER.value or user is None or \
-            user["id"] != found["subject"]:
+    user = accounts.by_token_hash(found.credential_hash)
+    if user is None or user.id != found.subject:
         return None
-    return Caller(Role(user["role"]), user["id"], tuple(user["communities"]))
+    return Caller(user.role, user.id, user.communities)

@@ -7,6 +7,7 @@ import ipaddress
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
@@ -15,12 +16,12 @@ from ingest.consistency import repair
 from search.spelling import speller_for
 from service import errors, security, web
 from service.jobs import JobQueue
+from service.operations.jobs import run_upload
 from service.routes import documents, search, system
 from service.runtime import open_runtime
 from service.schemas import API_VERSION
 from service.settings import Settings
 from store.embedder import Embedder
-from store.jobs import JobTable
 
 log = logging.getLogger("commons")
 
@@ -56,7 +57,8 @@ def create_app(
         )
     runtime = open_runtime(settings, embedder=embedder)
     repair(runtime.pipeline)  # finish writes a crash interrupted
-    jobs = JobQueue(JobTable(runtime.index.catalog), runtime.run_upload_job)  # resumes any
+    jobs = JobQueue(runtime.job_table,  # resumes any
+                    partial(run_upload, runtime))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

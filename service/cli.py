@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -22,11 +23,12 @@ from rich.table import Table
 from ingest.errors import MetadataError
 from ingest.files import discover
 from ingest.metadata import parse_kind
-from ingest.models import IngestResult, Outcome, Overrides
+from ingest.models import IngestResult, Outcome, Overrides, PiiDecision
 from search.confidence import Confidence
 from search.models import Hit, Method
-from search.spelling import speller_for
-from search.trust import trusted_search
+from service.accounts import COMMAND_LINE
+from service.operations import documents, searching, users
+from service.operations.searching import SearchRequest
 from service.runtime import Runtime, make_embedder, open_runtime, search_options
 from service.settings import Settings
 from store.errors import SearchError
@@ -124,7 +126,8 @@ def ingest(
             raise typer.Exit(2)
     if pii not in (None, "redact", "keep"):
         raise typer.BadParameter("--pii is 'redact' or 'keep'")
-    overrides = Overrides(kind=_kind(kind), community=community, pii=pii)
+    overrides = Overrides(kind=_kind(kind), community=community,
+                          pii=PiiDecision(pii) if pii else None)
     items = list(discover(paths, overrides))
     runtime = _open()
     results: list[IngestResult] = []
@@ -192,11 +195,12 @@ def search(
 ) -> None:
     """Search in plain language; results are grouped by document with their best passages."""
     runtime = _open()
-    filters = Filters(kind=_kind(kind), community=community, tags=tuple(tag or ()))
-    options = runtime.search_options(k=k, method=method or runtime.default_method)
-    speller = None if as_typed else speller_for(runtime.index.catalog)
-    found = trusted_search(runtime.index, query, filters, options, runtime.reranker, speller)
-    runtime.close()
+    try:
+        found = searching.search(runtime, COMMAND_LINE, SearchRequest(
+            query, kind=_kind(kind), community=community, tags=tuple(tag or ()), k=k,
+            method=method, as_typed=as_typed))
+    finally:
+        runtime.close()
     hits = found.hits
     if as_json:
         console.print_json(json.dumps({
@@ -241,7 +245,7 @@ def docs(
 ) -> None:
     """List the documents in the index."""
     runtime = _open()
-    documents = runtime.index.catalog.documents(Filters(kind=_kind(kind)), sort="title")
+    listed = runtime.index.catalog.documents(Filters(kind=_kind(kind)), sort="title")
     runtime.close()
     if as_json:
         console.print_json(
@@ -256,16 +260,16 @@ def docs(
                         "date": d.date,
                         "tags": list(d.tags),
                     }
-                    for d in documents
+                    for d in listed
                 ]
             )
         )
         return
     table = Table("id", "kind", "title", "source", "date")
-    for d in documents:
+    for d in listed:
         table.add_row(d.id, d.kind.value, d.title, d.source, d.date or "")
     console.print(table)
-    console.print(f"{len(documents)} documents")
+    console.print(f"{len(listed)} documents")
 
 
 @app.command()
@@ -296,7 +300,7 @@ def users_add(
     community: Annotated[list[str] | None, typer.Option(help="Repeat for several.")] = None,
 ) -> None:
     """Add a user and print their API token (shown once; only its hash is stored)."""
-    from service.accounts import Role, add_user
+    from service.accounts import Role
 
     try:
         chosen = Role(role)
@@ -304,12 +308,11 @@ def users_add(
         raise typer.BadParameter("role is reader, contributor, facilitator or admin") from exc
     runtime = _open()
     try:
-        token = add_user(runtime.index.catalog, user_id, chosen, tuple(community or ()))
+        token = users.add(runtime, COMMAND_LINE, user_id, chosen, tuple(community or ()))
     except (ValueError, sqlite3.IntegrityError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     finally:
-        runtime.index.catalog.audit("cli", "user-add", None, f"{user_id} ({role})")
         runtime.close()
     console.print(f"Added {user_id} ({role}). Their token, shown only now:")
     print(token)
@@ -319,11 +322,13 @@ def users_add(
 def users_list() -> None:
     """List users, their roles and communities."""
     runtime = _open()
-    users = runtime.index.catalog.users()
-    runtime.close()
+    try:
+        found = users.listing(runtime, COMMAND_LINE)
+    finally:
+        runtime.close()
     table = Table("id", "role", "communities", "created")
-    for u in users:
-        table.add_row(u["id"], u["role"], ", ".join(u["communities"]), u["created_at"])
+    for u in found:
+        table.add_row(u.id, u.role.value, ", ".join(u.communities), u.created_at)
     console.print(table)
 
 
@@ -331,10 +336,10 @@ def users_list() -> None:
 def users_remove(user_id: Annotated[str, typer.Argument()]) -> None:
     """Remove a user; their token stops working at once."""
     runtime = _open()
-    removed = runtime.index.catalog.remove_user(user_id)
-    if removed:
-        runtime.index.catalog.audit("cli", "user-remove", None, user_id)
-    runtime.close()
+    try:
+        removed = users.remove(runtime, COMMAND_LINE, user_id)
+    finally:
+        runtime.close()
     if not removed:
         err.print(f"[red]error:[/red] no user '{user_id}'")
         raise typer.Exit(2)
@@ -346,14 +351,16 @@ def audit(limit: Annotated[int, typer.Option(min=1)] = 50,
           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Who uploaded, changed, deleted, downloaded or exported what, and when (newest first)."""
     runtime = _open()
-    entries = runtime.index.catalog.audit_log(limit)
-    runtime.close()
+    try:
+        entries = users.audit_entries(runtime, COMMAND_LINE, limit)
+    finally:
+        runtime.close()
     if as_json:
-        console.print_json(json.dumps(entries))
+        console.print_json(json.dumps([dataclasses.asdict(e) for e in entries]))
         return
     table = Table("when", "who", "action", "document", "detail")
     for e in entries:
-        table.add_row(e["at"], e["actor"], e["action"], e["doc_id"] or "", e["detail"])
+        table.add_row(e.at, e.actor, e.action, e.doc_id or "", e.detail)
     console.print(table)
 
 
@@ -362,12 +369,11 @@ def export_backup(
     target: Annotated[Path, typer.Argument(help="Archive to write, e.g. commons.tar.gz")],
 ) -> None:
     """Write every original and the catalog into one archive (a backup)."""
-    from ingest.backup import export_archive
-
     runtime = _open()
-    count = export_archive(runtime.pipeline, target)
-    runtime.index.catalog.audit("cli", "export", None, f"{count} documents to {target.name}")
-    runtime.close()
+    try:
+        count = documents.export_all(runtime, COMMAND_LINE, target)
+    finally:
+        runtime.close()
     console.print(f"Exported {count} documents to {target}")
 
 
@@ -376,15 +382,14 @@ def import_backup(
     source: Annotated[Path, typer.Argument(help="Archive written by `commons export`.")],
 ) -> None:
     """Restore a backup into an empty data folder and index every document."""
-    from ingest.backup import import_archive
     from ingest.errors import IngestError
 
     runtime = _open()
     try:
         with _progress() as bar:
             task = bar.add_task("Importing", total=None, current="")
-            results = import_archive(
-                runtime.pipeline, source,
+            results = documents.import_all(
+                runtime, COMMAND_LINE, source,
                 progress=lambda r: bar.update(task, advance=1, current=r.source),
             )
     except IngestError as exc:

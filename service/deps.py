@@ -16,9 +16,8 @@ from service.accounts import (
     caller_for_session,
 )
 from service.jobs import JobQueue
+from service.operations.permissions import require_writer as require_writer_of
 from service.runtime import Runtime
-from store.errors import DocumentNotFoundError
-from store.records import DocumentRecord
 
 _bearer = HTTPBearer(auto_error=False, description="A user's API token, or one from "
                      "COMMONS_API_TOKENS.")
@@ -42,7 +41,7 @@ async def get_jobs(request: Request) -> JobQueue:
 
 def open_hub(runtime: Runtime) -> bool:
     """No tokens and no users: a loopback-only hub where everyone may do everything."""
-    return not runtime.settings.tokens and not runtime.index.catalog.has_users()
+    return not runtime.settings.tokens and not runtime.accounts.has_users()
 
 
 async def get_caller(
@@ -58,11 +57,11 @@ def identify(runtime: Runtime, credentials: HTTPAuthorizationCredentials | None,
     """The bearer token's caller, else the signed-in browser's, else anonymous."""
     settings = runtime.settings
     if credentials is None and session:
-        signed_in = caller_for_session(runtime.index.catalog, settings.tokens, session)
+        signed_in = caller_for_session(runtime.accounts, settings.tokens, session)
         if signed_in is not None:
             return signed_in
     if credentials is not None:
-        caller = authenticate(runtime.index.catalog, settings.tokens, settings.read_token,
+        caller = authenticate(runtime.accounts, settings.tokens, settings.read_token,
                               credentials.credentials)
         if caller is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "This token is not valid.",
@@ -83,30 +82,7 @@ async def require_reader(caller: Annotated[Caller, Depends(get_caller)],
 
 
 async def require_writer(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
-    return writer(caller)
-
-
-def writer(caller: Caller) -> Caller:
-    """The caller, if it may change documents."""
-    if not caller.at_least(Role.CONTRIBUTOR):
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED if caller.role is Role.ANONYMOUS
-            else status.HTTP_403_FORBIDDEN,
-            "Changing documents needs a bearer token: a contributor's, or one from "
-            "COMMONS_API_TOKENS.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return caller
-
-
-def visible_document(runtime: Runtime, caller: Caller, doc_id: str) -> DocumentRecord:
-    """The document if this caller may see it; otherwise exactly as if it did not exist."""
-    from store.records import Filters
-
-    found = runtime.index.catalog.documents(Filters(doc_ids=(doc_id,), viewer=caller.viewer))
-    if not found:
-        raise DocumentNotFoundError(doc_id)
-    return found[0]
+    return require_writer_of(caller)
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

@@ -13,6 +13,8 @@ from ingest.errors import (
     UnreadableFile,
     UnsupportedFileType,
 )
+from service.operations.documents import UploadRefused
+from service.operations.permissions import NotAllowed
 from store.errors import DocumentNotFoundError, VectorStoreUnavailable
 
 STATUS_FOR: dict[type[Exception], int] = {
@@ -27,6 +29,10 @@ STATUS_FOR: dict[type[Exception], int] = {
 
 
 def status_for(exc: BaseException) -> int:
+    if isinstance(exc, NotAllowed):
+        return 401 if exc.sign_in else 403
+    if isinstance(exc, UploadRefused):
+        return status_for(exc.result.error or Exception())
     for kind, code in STATUS_FOR.items():
         if isinstance(exc, kind):
             return code
@@ -35,8 +41,12 @@ def status_for(exc: BaseException) -> int:
 
 def install(app: FastAPI) -> None:
     async def handle(_: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=status_for(exc))
+        code = status_for(exc)
+        headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None
+        return JSONResponse({"detail": str(exc)}, status_code=code, headers=headers)
 
     app.add_exception_handler(IngestError, handle)
     app.add_exception_handler(DocumentNotFoundError, handle)
     app.add_exception_handler(VectorStoreUnavailable, handle)
+    app.add_exception_handler(NotAllowed, handle)
+    app.add_exception_handler(UploadRefused, handle)

@@ -16,9 +16,9 @@ from ingest.pipeline import Pipeline
 from search.metrics import evaluate_run
 from search.models import Method
 from search.retrieval import Reranker, SearchOptions, search
+from store.embedded import open_store
 from store.embedder import Embedder
 from store.index import Index
-from store.originals import OriginalStore
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,9 @@ def build_index(
 ) -> tuple[Index, float]:
     """Ingest a dataset's corpus into `data_dir`; returns the index and chunks per second."""
     dataset = load_dataset(folder)
-    index = Index(data_dir, embedder)
-    pipeline = Pipeline(
-        index, OriginalStore(data_dir / "originals"), chunking=chunking, batch_chunks=512
-    )
+    store = open_store(data_dir, embedder)
+    index = store.index
+    pipeline = Pipeline(index, store.originals, chunking=chunking, batch_chunks=512)
     started = time.perf_counter()
     results = pipeline.ingest(corpus_items(dataset), progress=progress)
     elapsed = time.perf_counter() - started

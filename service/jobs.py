@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ingest.models import IngestResult, Outcome
-from store.jobs import JobRecord, JobStatus, JobTable
+from store.jobs import JobRecord, JobStatus
+from store.protocol import JobStore
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ POLL_SECONDS = 2.0  # how often an idle worker looks for jobs other processes qu
 class JobQueue:
     """A persistent FIFO of uploads; a worker thread runs `work` on each."""
 
-    def __init__(self, table: JobTable, work: Work) -> None:
+    def __init__(self, table: JobStore, work: Work) -> None:
         self._table = table
         self._work = work
         self._wake = threading.Event()

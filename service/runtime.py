@@ -9,20 +9,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from ingest.models import IngestResult, Outcome
+from ingest.models import IngestResult
 from ingest.parse_worker import ParseWorker
 from ingest.pipeline import Item, Pipeline, Prepared
-from ingest.uploads import upload_item, upload_overrides
 from search.batcher import MicroBatcher
 from search.models import Hit, Method
 from search.rerank import load_reranker
 from search.retrieval import Reranker, SearchOptions, search
 from service.settings import Settings
+from store.embedded import open_store
 from store.embedder import Embedder
 from store.index import Index
-from store.jobs import JobRecord
-from store.originals import OriginalStore
-from store.records import DocumentRecord, Filters, Viewer
+from store.protocol import AccountStore, AuditStore, JobStore
+from store.records import DocumentRecord, Filters
 
 T = TypeVar("T")
 
@@ -46,11 +45,15 @@ def search_options(settings: Settings, **changes: Any) -> SearchOptions:
 
 @dataclass
 class Runtime:
-    """The open hub. Writes go through the methods here, one at a time."""
+    """The open hub: its store and query side. Writes go through the methods here, one at a
+    time; what a person may do goes through service.operations."""
 
     settings: Settings
     index: Index
     pipeline: Pipeline
+    accounts: AccountStore
+    audit: AuditStore
+    job_table: JobStore
     reranker: Reranker | None = None
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     search_threads: ThreadPoolExecutor = field(init=False)
@@ -101,25 +104,6 @@ class Runtime:
         with self.write_lock:
             return self.pipeline.write([prepared], parts)[0]
 
-    def run_upload_job(self, job: JobRecord, payload: bytes) -> IngestResult:
-        """A queued upload, checked and indexed like any other (the uploader's rights apply)."""
-        request = job.request or {}
-        viewer = Viewer(**request.get("viewer", {}))
-        overrides = upload_overrides(request.get("overrides", {}))
-        item = upload_item(job.filename, payload, overrides, may_see=viewer.sees)
-        prepared = self.pipeline.prepare(item)
-        if isinstance(prepared, IngestResult):
-            return prepared
-        if not viewer.writes_into(prepared.doc.community):
-            reason = (f"you may add documents only to your own communities, not to "
-                      f"'{prepared.doc.community}'")
-            return IngestResult(item.source, Outcome.FAILED, reason=reason)
-        result = self.write_large(prepared)
-        if result.outcome is not Outcome.FAILED and result.document is not None:
-            self.index.catalog.audit(str(request.get("actor", job.owner or "")), "upload",
-                                     result.document.id, result.document.source)
-        return result
-
     def write_one(self, prepared: Prepared) -> IngestResult:
         """Embed and index a prepared document, with the uploads waiting alongside it.
 
@@ -164,12 +148,11 @@ def open_runtime(
 ) -> Runtime:
     """Load the model once and open the data folder (refusing a model mismatch)."""
     embedder = embedder or make_embedder(settings)
-    data = settings.data_dir
-    index = Index(data, embedder, adopt_model=adopt_model, chroma_url=settings.chroma_url,
-                  collection=settings.chroma_collection)
+    store = open_store(settings.data_dir, embedder, adopt_model=adopt_model,
+                       chroma_url=settings.chroma_url, collection=settings.chroma_collection)
     pipeline = Pipeline(
-        index,
-        OriginalStore(data / "originals"),
+        store.index,
+        store.originals,
         max_bytes=settings.max_upload_mb * 1024 * 1024,
         pii_policy=settings.pii_policy,
         pii_names=settings.pii_names,
@@ -177,4 +160,5 @@ def open_runtime(
                            settings.parse_workers),
         max_chunks=settings.max_chunks,
     )
-    return Runtime(settings, index, pipeline, load_reranker(settings.reranker_path))
+    return Runtime(settings, store.index, pipeline, store.accounts, store.audit, store.jobs,
+                   load_reranker(settings.reranker_path))

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ingest.fields import LIMITS
 from search.confidence import Confidence
 from search.models import Hit, Passage
+from store.jobs import JobRecord
 from store.records import DocumentRecord, Kind, Visibility
 
 API_VERSION = "1.0.0"
@@ -125,6 +126,12 @@ class JobOut(BaseModel):
     document: DocumentOut | None = None
     created_at: str = ""
     updated_at: str = ""
+
+    @classmethod
+    def of(cls, job: JobRecord, document: DocumentRecord | None = None) -> JobOut:
+        return cls(id=job.id, status=job.status.value, filename=job.filename,
+                   reason=job.reason, document=DocumentOut.of(document) if document else None,
+                   created_at=job.created_at, updated_at=job.updated_at)
 
 
 class MetadataPatch(BaseModel):

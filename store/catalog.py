@@ -10,7 +10,7 @@ import json
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -20,7 +20,7 @@ from typing import Any
 from store import spelling_table
 from store.analysis import index_terms
 from store.errors import DocumentNotFoundError
-from store.records import ChunkRecord, DocumentRecord, Filters, Kind, Status, Visibility
+from store.records import ChunkRecord, DocumentRecord, Filters, Kind, Status, Viewer, Visibility
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -508,77 +508,44 @@ class Catalog:
         # FTS5's bm25() is negative, lower is better: flip it so higher is better.
         return [(r["id"], -float(r["score"])) for r in rows]
 
-    # --- users and the audit log ----------------------------------------------------------
-    def add_user(self, user_id: str, role: str, communities: Sequence[str], token_hash: str
-                 ) -> None:
+    # --- the hub's words, for spelling suggestions (store.spelling_table) ---------------
+    def count_words(self, version: str) -> None:
+        """Count every document's words again unless the table holds this version's counts."""
         with self.transaction() as db:
-            db.execute(
-                "INSERT INTO users(id, role, communities, token_hash, created_at) "
-                "VALUES (?,?,?,?,?)",
-                (user_id, role, json.dumps(list(communities)), token_hash, _now()),
-            )
-
-    def remove_user(self, user_id: str) -> bool:
-        """Remove a user and end their web sessions, together."""
+            spelling_table.ensure(db)
+        if self.get_meta("spelling") == version:
+            return
         with self.transaction() as db:
-            db.execute("DELETE FROM sessions WHERE principal = 'user' AND subject = ?",
-                       (user_id,))
-            return db.execute("DELETE FROM users WHERE id = ?", (user_id,)).rowcount > 0
+            db.execute("DELETE FROM spelling")
+        for doc in self.all_documents():
+            chunks = self.chunks_of(doc.id)
+            with self.transaction() as db:
+                spelling_table.record(db, doc.id, chunks)
+        self.set_meta("spelling", version)
 
-    def users(self) -> list[dict[str, Any]]:
-        rows = self._query("SELECT id, role, communities, created_at FROM users ORDER BY id")
-        return [{"id": r["id"], "role": r["role"], "communities": json.loads(r["communities"]),
-                 "created_at": r["created_at"]} for r in rows]
+    def words_since(self, seq: int) -> list[tuple[int, str, int]]:
+        """(seq, word, count) rows written after `seq`, in order."""
+        rows = self._query("SELECT seq, word, n FROM spelling WHERE seq > ? ORDER BY seq",
+                           (seq,))
+        return [(int(r["seq"]), str(r["word"]), int(r["n"])) for r in rows]
 
-    def user_by_token_hash(self, token_hash: str) -> dict[str, Any] | None:
-        rows = self._query("SELECT id, role, communities FROM users WHERE token_hash = ?",
-                           (token_hash,))
-        if not rows:
-            return None
-        return {"id": rows[0]["id"], "role": rows[0]["role"],
-                "communities": json.loads(rows[0]["communities"])}
-
-    def has_users(self) -> bool:
-        return bool(self._query("SELECT 1 FROM users LIMIT 1"))
-
-    def audit(self, actor: str, action: str, doc_id: str | None = None, detail: str = "") -> None:
-        """Append one entry; the table refuses updates and deletes."""
-        with self.transaction() as db:
-            db.execute("INSERT INTO audit(at, actor, action, doc_id, detail) VALUES (?,?,?,?,?)",
-                       (_now(), actor, action, doc_id, detail))
-
-    def audit_log(self, limit: int = 100) -> list[dict[str, Any]]:
+    def visible_words(self, words: Collection[str], viewer: Viewer | None,
+                      unguarded: bool = False) -> set[str]:
+        """Those of the words found in a READY document the viewer may see (with `unguarded`,
+        only in documents whose uploader kept no personal data)."""
+        if not words:
+            return set()
+        where, params = filter_sql(Filters(viewer=viewer))
+        marks = ",".join("?" * len(words))
+        guard = " AND s.guarded = 0" if unguarded else ""
         rows = self._query(
-            "SELECT seq, at, actor, action, doc_id, detail FROM audit ORDER BY seq DESC LIMIT ?",
-            (limit,),
+            f"SELECT DISTINCT s.word AS word FROM spelling s JOIN documents d "
+            f"ON d.id = s.doc_id WHERE s.word IN ({marks}){guard} AND {where}",
+            [*words, *params],
         )
-        return [dict(r) for r in rows]
+        return {str(r["word"]) for r in rows}
 
-    def user_by_id(self, user_id: str) -> dict[str, Any] | None:
-        rows = self._query("SELECT id, role, communities FROM users WHERE id = ?", (user_id,))
-        if not rows:
-            return None
-        return {"id": rows[0]["id"], "role": rows[0]["role"],
-                "communities": json.loads(rows[0]["communities"])}
-
-    # --- web sessions ---------------------------------------------------------------------
-    def create_session(self, id_hash: str, principal: str, subject: str, credential_hash: str,
-                       expires_at: str) -> None:
-        """A session of `subject` (a user id, or the admin tokens' id), bound to the hash of
-        the token that opened it."""
-        with self.transaction() as db:
-            db.execute("DELETE FROM sessions WHERE expires_at < ?", (_now(),))
-            db.execute("INSERT INTO sessions(id_hash, principal, subject, credential_hash, "
-                       "expires_at) VALUES (?,?,?,?,?)",
-                       (id_hash, principal, subject, credential_hash, expires_at))
-
-    def session(self, id_hash: str) -> dict[str, str] | None:
-        """The unexpired session's principal, subject and credential hash."""
-        rows = self._query("SELECT principal, subject, credential_hash FROM sessions "
-                           "WHERE id_hash = ? AND expires_at > ?", (id_hash, _now()))
-        return {k: str(rows[0][k]) for k in ("principal", "subject", "credential_hash")} \
-            if rows else None
-
+    # --- secrets kept with the data ---------------------------------------------------
     def shared_secret(self, name: str, new: str) -> str:
         """A secret kept in the data folder: `new` if none was kept yet, else the kept one, so
         every process on this folder uses the same."""
@@ -609,7 +576,3 @@ class Catalog:
                 db.execute("DELETE FROM meta WHERE key = 'vector_metadata'")
             db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('principals', ?)",
                        (PRINCIPALS_VERSION,))
-
-    def end_session(self, id_hash: str) -> None:
-        with self.transaction() as db:
-            db.execute("DELETE FROM sessions WHERE id_hash = ?", (id_hash,))

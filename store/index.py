@@ -1,4 +1,5 @@
-"""The index: catalog + lexical index + vector store, written in a recoverable order."""
+"""The index: a catalog (with its full-text index) and a vector index, written in a
+recoverable order whatever their backend (store.protocol)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from store.catalog import Catalog
 from store.embedder import Embedder, Vectors
 from store.errors import ModelMismatchError, VectorStoreUnavailable
+from store.protocol import DocumentCatalog, VectorIndex
 from store.records import ChunkRecord, DocumentRecord
 from store.vectors import VectorStore
 
@@ -27,11 +29,15 @@ class Index:
     def __init__(
         self, data_dir: Path, embedder: Embedder, *, adopt_model: bool = False,
         chroma_url: str | None = None, collection: str = "chunks",
+        catalog: DocumentCatalog | None = None, vectors: VectorIndex | None = None,
     ) -> None:
+        """An index over `catalog` and `vectors`; by default the embedded ones in `data_dir`
+        (SQLite `commons.db`, and Chroma in `chroma/` or the server at `chroma_url`)."""
         self.data_dir = data_dir
         self.embedder = embedder
-        self.catalog = Catalog(data_dir / "commons.db")
-        self.vectors = VectorStore(data_dir / "chroma", chroma_url, collection)
+        self.catalog: DocumentCatalog = catalog or Catalog(data_dir / "commons.db")
+        self.vectors: VectorIndex = vectors or VectorStore(data_dir / "chroma", chroma_url,
+                                                           collection)
         self._closers: list[Callable[[], None]] = []
         self._check_model(adopt_model)
         self._migrate_vector_metadata()

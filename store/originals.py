@@ -46,6 +46,10 @@ class OriginalStore:
     def get(self, digest: str) -> bytes:
         return self.path(digest).read_bytes()
 
+    def stored_at(self, digest: str) -> float:
+        """When the original was stored (POSIX time)."""
+        return self.path(digest).stat().st_mtime
+
     def exists(self, digest: str) -> bool:
         return self.path(digest).exists()
 

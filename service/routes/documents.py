@@ -1,26 +1,23 @@
-"""Documents: upload, list, read, download, change metadata, delete, related."""
+"""Documents: upload, list, read, download, change metadata, delete, related.
+
+Each route translates HTTP to a call of service.operations.documents and its answer back.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from ingest import fields
-from ingest.errors import FileTooLarge, MetadataError, UnsupportedFileType
 from ingest.fields import LIMITS
-from ingest.loaders.pdf import MAX_PAGES
 from ingest.metadata import parse_list
-from ingest.models import IngestResult, Outcome, Overrides
-from ingest.uploads import pdf_page_count, safe_filename, saved_overrides, upload_item
-from search.retrieval import related
-from service.deps import Caller, JobsDep, ReaderDep, RuntimeDep, WriterDep, visible_document
-from service.errors import status_for
-from service.jobs import JobQueue
-from service.routes.search import filters_from
+from ingest.models import PiiDecision
+from service.deps import JobsDep, ReaderDep, RuntimeDep, WriterDep
+from service.operations import documents
+from service.operations.documents import Queued, UploadRequest
 from service.schemas import (
     DocumentDetail,
     DocumentList,
@@ -34,7 +31,7 @@ from service.schemas import (
     UploadOut,
 )
 from store.jobs import JobRecord
-from store.records import DocumentRecord, Filters, Kind, Visibility
+from store.records import Filters, Kind, Visibility
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -44,16 +41,6 @@ MAX_LIST_CHARS = 5_000  # a comma-separated tags or authors field
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut} for code in (401, 404, 413, 415, 422)
 }
-
-
-def _read_limited(upload: UploadFile, limit: int) -> bytes:
-    data = upload.file.read(limit + 1)
-    if len(data) > limit:
-        raise FileTooLarge(
-            f"'{safe_filename(upload.filename or '')}' is over the {limit // 1_048_576} MB "
-            "upload limit"
-        )
-    return data
 
 
 @router.post(
@@ -77,86 +64,31 @@ def upload_document(
     visibility: Annotated[Visibility, Form(
         description="public, community (members of its community) or private (you and "
         "admins).")] = Visibility.PUBLIC,
-    pii: Annotated[Literal["redact", "keep"] | None, Form(
+    pii: Annotated[PiiDecision | None, Form(
         description="If the document holds personal data: redact it, or keep it as it is. "
         "Without a choice the hub's policy applies (COMMONS_PII_POLICY).")] = None,
 ) -> Any:
     """Upload a document; 201 once searchable, 200 if it was already here, 202 for big files."""
-    settings = runtime.settings
-    name = safe_filename(file.filename or "")
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix not in settings.allowed_types:
-        raise UnsupportedFileType(
-            f"'{name}' cannot be uploaded; allowed types are {', '.join(settings.allowed_types)}"
-        )
-    data = _read_limited(file, settings.max_upload_mb * 1_048_576)
-    overrides = Overrides(
-        kind=kind.value if kind else None, default_kind=Kind.SESSION_NOTE.value,
-        community=fields.community(community), title=fields.clean_text(title or "") or None,
-        tags=fields.tags(parse_list(tags)) if tags else None,
-        authors=fields.authors(parse_list(authors)) if authors else None,
-        date=fields.day(date), pii=pii, visibility=visibility.value, owner=caller.user_id,
+    data = documents.read_limited(file.file, file.filename or "", runtime.settings.max_upload_mb)
+    request = UploadRequest(
+        filename=file.filename or "", data=data, title=title, kind=kind, community=community,
+        tags=parse_list(tags) if tags else None,
+        authors=parse_list(authors) if authors else None, date=date, visibility=visibility,
+        pii=pii,
     )
-    if visibility is Visibility.COMMUNITY and not overrides.community:
-        raise MetadataError("community visibility needs a community")
-    _may_write_into(caller, overrides.community)
-    viewer = caller.viewer
-    item = upload_item(name, data, overrides, may_see=viewer.sees)
-    pages = pdf_page_count(data) if suffix == ".pdf" else None
-    if pages is not None and settings.sync_pdf_pages < pages <= MAX_PAGES:
-        return _accepted(_queue(jobs, caller, name, data, overrides))  # read in the background
-    prepared = runtime.pipeline.prepare(item)  # loads and checks; writes nothing
-    if isinstance(prepared, IngestResult):
-        return _answer(prepared)
-    _may_write_into(caller, prepared.doc.community)
-    if len(prepared.chunks) > settings.sync_chunks:
-        return _accepted(_queue(jobs, caller, name, data, overrides))
-    result = runtime.write_one(prepared)
-    if result.outcome is not Outcome.FAILED and result.document is not None:
-        runtime.index.catalog.audit(caller.name, "upload", result.document.id,
-                                    result.document.source)
-    return _answer(result)
-
-
-def _queue(jobs: JobQueue, caller: Caller, name: str, data: bytes,
-           overrides: Overrides) -> JobRecord:
-    """A background job for a large upload, with the uploader's rights at the time."""
-    viewer = caller.viewer
-    request = {
-        "overrides": saved_overrides(overrides),
-        "viewer": {"user_id": viewer.user_id, "communities": list(viewer.communities),
-                   "admin": viewer.admin},
-        "actor": caller.name,
-    }
-    return jobs.submit(name, data, owner=caller.user_id, request=request)
-
-
-def _may_write_into(caller: Caller, community: str | None) -> None:
-    if not caller.viewer.writes_into(community):
-        raise HTTPException(403, f"You may add documents only to your own communities, not "
-                                 f"to '{community}'.")
-
-
-def _may_change(caller: Caller, doc: DocumentRecord) -> None:
-    if not caller.may_change(doc):
-        raise HTTPException(403, "Only its owner, its community's facilitator or an admin may "
-                                 "change this document.")
+    done = documents.upload(runtime, jobs, caller, request)
+    if isinstance(done, Queued):
+        return _accepted(done.job)
+    assert done.result.document is not None
+    body = UploadOut(**DocumentOut.of(done.result.document).model_dump(),
+                     duplicate=done.duplicate)
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if done.duplicate else 201)
 
 
 def _accepted(job: JobRecord) -> JSONResponse:
-    body = JobOut(id=job.id, status=job.status.value, filename=job.filename)
+    body = JobOut.of(job)
     return JSONResponse(body.model_dump(mode="json"), status_code=202,
                         headers={"Location": f"/api/jobs/{job.id}"})
-
-
-def _answer(result: IngestResult) -> JSONResponse:
-    """201 for a new document, 200 for content already here, the error's status otherwise."""
-    if result.outcome is Outcome.FAILED:
-        raise HTTPException(status_for(result.error or Exception()), result.reason)
-    assert result.document is not None
-    duplicate = result.outcome in (Outcome.DUPLICATE, Outcome.UNCHANGED)
-    body = UploadOut(**DocumentOut.of(result.document).model_dump(), duplicate=duplicate)
-    return JSONResponse(body.model_dump(mode="json"), status_code=200 if duplicate else 201)
 
 
 @router.get("", response_model=DocumentList)
@@ -173,29 +105,30 @@ def list_documents(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> DocumentList:
     """Documents by kind, community, tag and date; sorted by title, date, -date or added."""
-    filters = filters_from(caller, kind, community, tag, date_from, date_to)
-    catalog = runtime.index.catalog
-    items = catalog.documents(filters, sort=sort, limit=limit, offset=offset)
-    return DocumentList(total=catalog.count(filters), offset=offset, limit=limit,
+    filters = Filters(
+        kind=kind, community=community or None, tags=tuple(t for t in tag or [] if t),
+        date_from=date_from.isoformat() if date_from else None,
+        date_to=date_to.isoformat() if date_to else None,
+    )
+    items, total = documents.list_documents(runtime, caller, filters, sort=sort, limit=limit,
+                                            offset=offset)
+    return DocumentList(total=total, offset=offset, limit=limit,
                         items=[DocumentOut.of(d) for d in items])
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, responses=ERRORS)
 def get_document(runtime: RuntimeDep, caller: ReaderDep, doc_id: str) -> DocumentDetail:
     """Metadata and the document's sections (with their page for PDFs)."""
-    doc = visible_document(runtime, caller, doc_id)
-    loaded = runtime.pipeline.loader(runtime.pipeline.originals.get(doc.content_hash), doc.filename)
-    sections = [SectionOut(heading_path=list(s.heading_path), text=s.text, page=s.page)
-                for s in loaded.sections]
-    return DocumentDetail(**DocumentOut.of(doc).model_dump(), sections=sections)
+    doc, sections = documents.read_document(runtime, caller, doc_id)
+    return DocumentDetail(**DocumentOut.of(doc).model_dump(), sections=[
+        SectionOut(heading_path=list(s.heading_path), text=s.text, page=s.page)
+        for s in sections])
 
 
 @router.get("/{doc_id}/file", responses=ERRORS, response_class=Response)
 def download_original(runtime: RuntimeDep, caller: ReaderDep, doc_id: str) -> Response:
     """The original file, as an attachment."""
-    doc = visible_document(runtime, caller, doc_id)
-    data = runtime.pipeline.originals.get(doc.content_hash)
-    runtime.index.catalog.audit(caller.name, "download", doc.id, doc.filename)
+    doc, data = documents.download(runtime, caller, doc_id)
     media = doc.media_type + ("; charset=utf-8" if doc.media_type.startswith("text/") else "")
     return Response(
         data, media_type=media,
@@ -215,46 +148,14 @@ def patch_document(
 
     null clears community, tags, authors or date.
     """
-    doc = visible_document(runtime, caller, doc_id)
-    _may_change(caller, doc)
-    changes = bounded_changes(patch)
-    if "community" in changes:
-        _may_write_into(caller, changes["community"])
-    visibility = changes.get("visibility", doc.visibility)
-    if visibility is Visibility.COMMUNITY and not changes.get("community", doc.community):
-        raise MetadataError("community visibility needs a community")
-    changed = runtime.update_metadata(doc_id, **changes)
-    runtime.index.catalog.audit(caller.name, "change", doc_id, ", ".join(sorted(changes)))
-    return DocumentOut.of(changed)
-
-
-def bounded_changes(patch: MetadataPatch) -> dict[str, Any]:
-    """The patch's fields, cleaned and bounded as on every other way in (422 otherwise)."""
-    given = patch.model_dump(exclude_unset=True)
-    changes: dict[str, Any] = {}
-    for key, value in given.items():
-        if key == "title":
-            changes[key] = fields.title(value)
-        elif key == "community":
-            changes[key] = fields.community(value)
-        elif key == "tags":
-            changes[key] = fields.tags(value or ())
-        elif key == "authors":
-            changes[key] = fields.authors(value or ())
-        elif key == "date":
-            changes[key] = fields.day(value)
-        else:
-            changes[key] = value
-    return changes
+    return DocumentOut.of(documents.change(runtime, caller, doc_id,
+                                           patch.model_dump(exclude_unset=True)))
 
 
 @router.delete("/{doc_id}", status_code=204, responses=ERRORS)
 def delete_document(runtime: RuntimeDep, caller: WriterDep, doc_id: str) -> Response:
     """Remove a document from every index, and its original."""
-    doc = visible_document(runtime, caller, doc_id)
-    _may_change(caller, doc)
-    runtime.delete(doc_id)
-    runtime.index.catalog.audit(caller.name, "delete", doc_id, doc.source)
+    documents.delete(runtime, caller, doc_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -264,6 +165,5 @@ def related_documents(
     k: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> RelatedOut:
     """The documents nearest to this one, optionally of one kind."""
-    visible_document(runtime, caller, doc_id)
-    hits = related(runtime.index, doc_id, Filters(kind=kind, viewer=caller.viewer), k=k)
+    hits = documents.related(runtime, caller, doc_id, kind=kind, k=k)
     return RelatedOut(id=doc_id, results=[HitOut.of(h) for h in hits])

@@ -3,44 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from search.facets import facet_counts
 from search.models import Method
-from search.spelling import speller_for
-from search.trust import trusted_search
 from service.deps import Caller, ReaderDep, RuntimeDep
+from service.operations import searching
+from service.operations.searching import SearchRequest, SortOrder
 from service.runtime import Runtime
 from service.schemas import HitOut, SearchOut
-from store.records import Filters, Kind
+from store.records import Kind
 
 router = APIRouter(tags=["search"])
-
-
-class SortOrder(StrEnum):
-    RELEVANCE = "relevance"
-    DATE = "date"
-
-FACET_DEPTH = 50
-WORDS_ONLY = ("Search by meaning is unavailable just now, so these results only match your "
-              "words. An administrator can restore it with `commons reindex`.")
-
-
-def filters_from(
-    caller: Caller, kind: Kind | None, community: str | None, tag: list[str] | None,
-    date_from: date | None, date_to: date | None,
-) -> Filters:
-    """Filters from query parameters, always restricted to what the caller may see."""
-    return Filters(
-        viewer=caller.viewer,
-        kind=kind, community=community or None, tags=tuple(t for t in tag or [] if t),
-        date_from=date_from.isoformat() if date_from else None,
-        date_to=date_to.isoformat() if date_to else None,
-    )
 
 
 @router.get("/search", response_model=SearchOut)
@@ -77,26 +53,12 @@ def answer(
     tag: list[str] | None, date_from: date | None, date_to: date | None, k: int,
     method: Method | None, as_typed: bool = False, sort: SortOrder = SortOrder.RELEVANCE,
 ) -> SearchOut:
-    """The search's answer (for the API, the web page and the command line)."""
-    filters = filters_from(caller, kind, community, tag, date_from, date_to)
-    notice = WORDS_ONLY if runtime.index.vector_error is not None else None
-    if not q.strip():
-        documents = runtime.index.catalog.documents(filters, sort="-date")
-        return SearchOut(query=q, results=[], facets=facet_counts(documents), notice=notice)
-    # facets count the first FACET_DEPTH documents; passages are read for the first k only
-    options = runtime.search_options(k=max(k, FACET_DEPTH), passage_hits=k,
-                                     method=method or runtime.default_method)
-    speller = None if as_typed else speller_for(runtime.index.catalog)
-    found = trusted_search(runtime.index, q, filters, options, runtime.reranker, speller)
-    shown = found.hits[:k]
-    if sort is SortOrder.DATE:  # the same answers, newest first (undated last)
-        shown = sorted(shown, key=lambda h: h.document.date or "", reverse=True)
+    """The search's answer in the API's shape (service.operations.searching does the work)."""
+    found = searching.search(runtime, caller, SearchRequest(
+        q, kind=kind, community=community, tags=tuple(tag or ()), date_from=date_from,
+        date_to=date_to, k=k, method=method, as_typed=as_typed, sort=sort))
     return SearchOut(
-        query=q,
-        results=[HitOut.of(h) for h in shown],
-        facets=facet_counts(h.document for h in found.hits),
-        notice=" ".join(n for n in (notice, found.notice) if n) or None,
-        confidence=found.confidence,
-        did_you_mean=found.did_you_mean,
+        query=q, results=[HitOut.of(h) for h in found.hits], facets=found.facets,
+        notice=found.notice, confidence=found.confidence, did_you_mean=found.did_you_mean,
         searched_for=found.searched_for,
     )

@@ -7,12 +7,9 @@ from collections import Counter
 
 from fastapi import APIRouter, HTTPException
 
-from service.deps import Caller, CallerDep, JobsDep, ReaderDep, Role, RuntimeDep, visible_document
-from service.jobs import JobQueue
-from service.runtime import Runtime
-from service.schemas import DocumentOut, ErrorOut, HealthOut, JobOut, StatsOut
-from store.errors import DocumentNotFoundError
-from store.jobs import JobStatus
+from service.deps import CallerDep, JobsDep, ReaderDep, Role, RuntimeDep
+from service.operations.jobs import job_state
+from service.schemas import ErrorOut, HealthOut, JobOut, StatsOut
 from store.records import Filters
 
 router = APIRouter(tags=["system"])
@@ -61,33 +58,7 @@ def get_job(runtime: RuntimeDep, jobs: JobsDep, caller: ReaderDep, job_id: str) 
 
     Only its uploader and admins see a job; to anyone else it does not exist.
     """
-    found = job_status(runtime, jobs, caller, job_id)
-    if found is None:
+    state = job_state(runtime, jobs, caller, job_id)
+    if state is None:
         raise HTTPException(404, f"No job with id '{job_id}'.")
-    return found
-
-
-def job_status(runtime: Runtime, jobs: JobQueue, caller: Caller, job_id: str,
-               uploader: bool = False) -> JobOut | None:
-    """The job as its uploader (or an admin) may see it, else None. `uploader`: the caller
-    showed the job's key, which only its uploader was given."""
-    job = jobs.get(job_id)
-    if job is None:
-        return None
-    owner = uploader or bool(caller.user_id and job.owner == caller.user_id)
-    if caller.role is not Role.ADMIN and not owner:
-        return None
-    if uploader and job.owner:  # see the result as the uploader would
-        request = job.request or {}
-        viewer = request.get("viewer", {})
-        caller = Caller(Role.ADMIN if viewer.get("admin") else Role.CONTRIBUTOR,
-                        viewer.get("user_id"), tuple(viewer.get("communities", ())))
-    document = None
-    if job.status is JobStatus.DONE and job.doc_id:
-        try:
-            document = DocumentOut.of(visible_document(runtime, caller, job.doc_id))
-        except DocumentNotFoundError:  # deleted since, or no longer visible
-            document = None
-    return JobOut(id=job.id, status=job.status.value, filename=job.filename,
-                  reason=job.reason, document=document, created_at=job.created_at,
-                  updated_at=job.updated_at)
+    return JobOut.of(state.job, state.document)

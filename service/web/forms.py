@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from service.web.format import kind_label
-from store.records import Kind
+from store.records import Kind, Visibility
 
 MAX_QUERY = 1000
 BROWSE_SORTS = {"title": "Title A-Z", "-date": "Newest first", "date": "Oldest first"}
@@ -23,6 +23,14 @@ def parse_kind(value: str | None) -> Kind | None:
         return Kind(value) if value else None
     except ValueError:
         return None
+
+
+def parse_visibility(value: str | None) -> Visibility:
+    """The form's choice; public when none (the API's default) or not one of the three."""
+    try:
+        return Visibility(value) if value else Visibility.PUBLIC
+    except ValueError:
+        return Visibility.PUBLIC
 
 
 def parse_date(value: str | None) -> date | None:

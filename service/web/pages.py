@@ -1,5 +1,5 @@
-"""What each page shows, assembled from the JSON API's own route functions so that the page
-and GET /api/... never disagree (same filters, same facets, same shapes)."""
+"""What each page shows, from the same operations as the JSON API (service.operations), so
+that the page and GET /api/... never disagree (same filters, same facets, same shapes)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,27 @@ from dataclasses import dataclass, field
 
 from search.confidence import Confidence
 from search.facets import facet_counts
-from search.retrieval import diverse
 from service.deps import Caller, Role
 from service.jobs import JobQueue
-from service.routes.documents import get_document, list_documents, related_documents
-from service.routes.search import SortOrder, answer
-from service.routes.system import job_status
+from service.operations import documents, searching
+from service.operations.jobs import job_state
+from service.operations.searching import SearchRequest, SortOrder
 from service.runtime import Runtime
-from service.schemas import DocumentDetail, DocumentList, DocumentOut, Facets, HitOut, JobOut
+from service.schemas import (
+    DocumentDetail,
+    DocumentList,
+    DocumentOut,
+    Facets,
+    HitOut,
+    JobOut,
+    SectionOut,
+)
 from service.web.format import Part, outline
 from service.web.forms import PAGE_SIZE, BrowseForm, SearchForm
 from store.records import Filters, Kind
 
 RESULTS = 10
 READINGS = 3
-READING_CANDIDATES = 12  # the readings panel's three are chosen from these
 RECENT_NOTES = 5
 FEATURED_PRACTICES = 4
 RELATED = 5
@@ -61,37 +67,37 @@ def _choices(counts: dict[str, int], chosen: Sequence[str],
     return [(name, counts.get(name)) for name in shown]
 
 
+def _listing(runtime: Runtime, caller: Caller, filters: Filters, sort: str, limit: int,
+             offset: int = 0) -> DocumentList:
+    items, total = documents.list_documents(runtime, caller, filters, sort=sort, limit=limit,
+                                            offset=offset)
+    return DocumentList(total=total, offset=offset, limit=limit,
+                        items=[DocumentOut.of(d) for d in items])
+
+
 def _documents(runtime: Runtime, caller: Caller, kind: Kind | None = None, sort: str = "title",
                limit: int = PAGE_SIZE, form: SearchForm | None = None) -> list[DocumentOut]:
     form = form or SearchForm()
-    return list_documents(
-        runtime, caller, kind=kind or form.kind, community=form.community, tag=list(form.tags),
-        date_from=form.date_from, date_to=form.date_to, sort=sort, limit=limit, offset=0,
-    ).items
-
-
-def _readings(runtime: Runtime, caller: Caller, query: str, shown: Sequence[str]) -> list[HitOut]:
-    """Readings on the query that the results do not show already, none a near-copy of another.
-
-    A dozen candidates, of which maximal marginal relevance keeps three (search.diversity).
-    """
-    filters = Filters(kind=Kind.READING, viewer=caller.viewer, exclude_doc_ids=tuple(shown))
-    candidates = runtime.search(query, filters, k=READING_CANDIDATES, snippets=False,
-                                passage_hits=0)
-    return [HitOut.of(h) for h in diverse(runtime.index, candidates, READINGS)]
+    filters = Filters(
+        kind=kind or form.kind, community=form.community or None, tags=tuple(form.tags),
+        date_from=form.date_from.isoformat() if form.date_from else None,
+        date_to=form.date_to.isoformat() if form.date_to else None,
+    )
+    return _listing(runtime, caller, filters, sort, limit).items
 
 
 def search_page(runtime: Runtime, caller: Caller, form: SearchForm,
                 as_typed: bool = False) -> SearchPage:
-    found = answer(
-        runtime, caller, q=form.q, kind=form.kind, community=form.community,
-        tag=list(form.tags), date_from=form.date_from, date_to=form.date_to, k=RESULTS,
-        method=None, as_typed=as_typed, sort=SortOrder(form.sort),
-    )
+    found = searching.search(runtime, caller, SearchRequest(
+        form.q, kind=form.kind, community=form.community, tags=tuple(form.tags),
+        date_from=form.date_from, date_to=form.date_to, k=RESULTS, as_typed=as_typed,
+        sort=SortOrder(form.sort)))
+    results = [HitOut.of(h) for h in found.hits]
     if form.q:
-        readings = [] if form.kind is Kind.READING else _readings(
-            runtime, caller, form.q, shown=[h.id for h in found.results])
-        return SearchPage(form, found.facets, results=found.results, readings=readings,
+        readings = [] if form.kind is Kind.READING else [
+            HitOut.of(h) for h in searching.related_readings(
+                runtime, caller, form.q, shown=[h.id for h in results], k=READINGS)]
+        return SearchPage(form, found.facets, results=results, readings=readings,
                           notice=found.notice, confidence=found.confidence,
                           did_you_mean=found.did_you_mean, searched_for=found.searched_for)
     return SearchPage(
@@ -115,12 +121,9 @@ class BrowsePage:
 
 
 def browse_page(runtime: Runtime, caller: Caller, form: BrowseForm) -> BrowsePage:
-    listing = list_documents(
-        runtime, caller, kind=form.kind, community=form.community,
-        tag=[form.tag] if form.tag else None, date_from=None, date_to=None, sort=form.sort,
-        limit=PAGE_SIZE, offset=form.offset,
-    )
     tags = (form.tag,) if form.tag else ()
+    listing = _listing(runtime, caller, Filters(kind=form.kind, community=form.community or None,
+                                                tags=tags), form.sort, PAGE_SIZE, form.offset)
     catalog = runtime.index.catalog
     viewer = caller.viewer  # counts too reveal only what the visitor may see
 
@@ -147,9 +150,12 @@ class DocumentPage:
 
 def document_page(runtime: Runtime, caller: Caller, doc_id: str) -> DocumentPage:
     """Raises store.errors.DocumentNotFoundError for an unknown id."""
-    detail = get_document(runtime, caller, doc_id)
-    parts = outline([(s.heading_path, s.text, s.page) for s in detail.sections])
-    related = related_documents(runtime, caller, doc_id, kind=None, k=RELATED).results
+    doc, sections = documents.read_document(runtime, caller, doc_id)
+    detail = DocumentDetail(**DocumentOut.of(doc).model_dump(), sections=[
+        SectionOut(heading_path=list(s.heading_path), text=s.text, page=s.page)
+        for s in sections])
+    parts = outline([(s.heading_path, s.text, s.page) for s in sections])
+    related = [HitOut.of(h) for h in documents.related(runtime, caller, doc_id, k=RELATED)]
     return DocumentPage(detail, parts, related)
 
 
@@ -177,4 +183,5 @@ def upload_page(runtime: Runtime, caller: Caller) -> UploadPage:
 def job_page(runtime: Runtime, jobs: JobQueue, caller: Caller, job_id: str,
              uploader: bool = False) -> JobOut | None:
     """The job's state, or None if there is no such job for this caller."""
-    return job_status(runtime, jobs, caller, job_id, uploader)
+    state = job_state(runtime, jobs, caller, job_id, uploader)
+    return JobOut.of(state.job, state.document) if state is not None else None

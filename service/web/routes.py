@@ -12,7 +12,7 @@ from service.accounts import SESSION_COOKIE
 from service.csrf import CSRF_FIELD, EXPIRED, form_allowed, job_key, key_opens, server_secret
 from service.deps import CallerDep, JobsDep, ReaderDep, RuntimeDep
 from service.web import pages
-from service.web.forms import BrowseForm, SearchForm, parse_kind
+from service.web.forms import BrowseForm, SearchForm, parse_kind, parse_visibility
 from service.web.render import render
 from service.web.uploads import UploadFields, UploadOutcome, upload_from_form
 from store.errors import DocumentNotFoundError
@@ -76,12 +76,14 @@ def upload_submit(
     tags: Annotated[str, Form(max_length=1000)] = "",
     date: Annotated[str, Form(max_length=20)] = "",
     authors: Annotated[str, Form(max_length=1000)] = "",
+    visibility: Annotated[str, Form(max_length=20)] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """The same upload without JavaScript: a plain form post, then a redirect."""
     fields = UploadFields(title=title, kind=parse_kind(kind), community=community, tags=tags,
                           date=date, authors=authors,
-                          pii=pii if pii in ("redact", "keep") else "")
+                          pii=pii if pii in ("redact", "keep") else "",
+                          visibility=parse_visibility(visibility))
     if form_allowed(request, csrf_token):
         outcome = upload_from_form(runtime, jobs, token.strip(), file, fields,
                                    request.cookies.get(SESSION_COOKIE))

@@ -9,16 +9,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from starlette.responses import Response
 
-from service.accounts import (
-    SESSION_COOKIE,
-    SESSION_HOURS,
-    Role,
-    authenticate,
-    start_session,
-    token_hash,
-)
+from service.accounts import SESSION_COOKIE, SESSION_HOURS, Role
 from service.csrf import CSRF_FIELD, EXPIRED, form_allowed
 from service.deps import CallerDep, RuntimeDep
+from service.operations import users
 from service.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -36,18 +30,14 @@ def login_submit(request: Request, runtime: RuntimeDep,
                  ) -> Response:
     if not form_allowed(request, csrf_token, always=True):
         return render(request, "login.html", status=403, section="login", error=EXPIRED)
-    settings = runtime.settings
-    caller = authenticate(runtime.index.catalog, settings.tokens, None, token.strip())
-    if caller is None:
+    signed_in = users.sign_in(runtime, token.strip(), request.cookies.get(SESSION_COOKIE))
+    if signed_in is None:
         return render(request, "login.html", status=401, section="login",
                       error="That token is not valid. Ask the person who runs your Commons.")
-    catalog = runtime.index.catalog
-    if previous := request.cookies.get(SESSION_COOKIE):
-        catalog.end_session(token_hash(previous))
-    catalog.audit(caller.name, "sign-in")
+    _, session = signed_in
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, start_session(catalog, caller, token.strip()),
+        SESSION_COOKIE, session,
         max_age=SESSION_HOURS * 3600, httponly=True, samesite="lax",
         secure=request.url.scheme == "https", path="/",
     )
@@ -61,7 +51,7 @@ def logout(request: Request, runtime: RuntimeDep,
         return PlainTextResponse(EXPIRED, status_code=403)
     session = request.cookies.get(SESSION_COOKIE)
     if session:
-        runtime.index.catalog.end_session(token_hash(session))
+        users.sign_out(runtime, session)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -73,4 +63,4 @@ def audit_view(request: Request, runtime: RuntimeDep, caller: CallerDep) -> Resp
     if caller.role is not Role.ADMIN:
         return render(request, "not_found.html", status=404, section="")
     return render(request, "audit.html", section="audit",
-                  entries=runtime.index.catalog.audit_log(500))
+                  entries=users.audit_entries(runtime, caller, 500))

@@ -1,22 +1,26 @@
-"""The upload form without JavaScript: its fields go to the API's own upload function, so a
-note sent from the page takes exactly the path of POST /api/documents."""
+"""The upload form without JavaScript: its fields go to the same operation as
+POST /api/documents (service.operations.documents.upload), so a note sent from the page takes
+exactly the API's path."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from fastapi import HTTPException, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials
 
 from ingest.errors import IngestError
-from service.deps import identify, writer
+from ingest.metadata import parse_list
+from ingest.models import PiiDecision
+from service.deps import identify
 from service.errors import status_for
 from service.jobs import JobQueue
-from service.routes.documents import upload_document
+from service.operations import documents
+from service.operations.documents import Queued, UploadRefused, UploadRequest
+from service.operations.permissions import NotAllowed
 from service.runtime import Runtime
 from service.web.forms import parse_date
-from store.records import Kind
+from store.records import Kind, Visibility
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class UploadFields:
     date: str = ""
     authors: str = ""
     pii: str = ""  # "", "redact" or "keep": what to do if personal data is found
+    visibility: Visibility = Visibility.PUBLIC
 
 
 @dataclass(frozen=True)
@@ -54,19 +59,22 @@ def upload_from_form(
     credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=token) if token \
         else None
     try:
-        caller = writer(identify(runtime, credentials, session))
-        response = upload_document(
-            runtime, jobs, caller, file, title=fields.title or None, kind=fields.kind,
-            community=fields.community or None, tags=fields.tags or None, date=day,
-            authors=fields.authors or None,
-            pii="redact" if fields.pii == "redact" else "keep" if fields.pii == "keep" else None,
-        )
-    except HTTPException as exc:
+        caller = identify(runtime, credentials, session)
+        data = documents.read_limited(file.file, file.filename, runtime.settings.max_upload_mb)
+        done = documents.upload(runtime, jobs, caller, UploadRequest(
+            filename=file.filename, data=data, title=fields.title or None, kind=fields.kind,
+            community=fields.community or None,
+            tags=parse_list(fields.tags) if fields.tags else None,
+            authors=parse_list(fields.authors) if fields.authors else None, date=day,
+            visibility=fields.visibility,
+            pii=PiiDecision(fields.pii) if fields.pii in set(PiiDecision) else None,
+        ))
+    except HTTPException as exc:  # a token that is not valid
         return UploadOutcome(error=str(exc.detail), status=exc.status_code)
-    except IngestError as exc:
+    except (NotAllowed, UploadRefused, IngestError) as exc:
         return UploadOutcome(error=str(exc), status=status_for(exc))
-    body = json.loads(bytes(response.body))
-    if response.status_code == 202:
-        return UploadOutcome(location=f"/upload/jobs/{body['id']}", job_id=body["id"])
-    added = "duplicate" if body.get("duplicate") else "new"
-    return UploadOutcome(location=f"/documents/{body['id']}?added={added}")
+    if isinstance(done, Queued):
+        return UploadOutcome(location=f"/upload/jobs/{done.job.id}", job_id=done.job.id)
+    assert done.result.document is not None
+    added = "duplicate" if done.duplicate else "new"
+    return UploadOutcome(location=f"/documents/{done.result.document.id}?added={added}")

@@ -14,6 +14,7 @@ from search.spelling import speller_for
 from service.accounts import Role, add_user
 from service.app import create_app
 from service.settings import Settings
+from store.accounts import Accounts
 from store.embedder import Embedder
 from store.records import Filters, Viewer
 from tests.service.conftest import AUTH
@@ -40,7 +41,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
         catalog = client.app.state.runtime.index.catalog  # type: ignore[attr-defined]
         users = {"admin": AUTH}
         for user in ("owner", "stranger"):
-            token = add_user(catalog, user, Role.CONTRIBUTOR, ("Early Years",))
+            token = add_user(Accounts(catalog), user, Role.CONTRIBUTOR, ("Early Years",))
             users[user] = {"Authorization": f"Bearer {token}"}
         for name, text in PUBLIC.items():
             upload(client, name, text, AUTH)

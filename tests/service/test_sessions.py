@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from service.accounts import ADMIN_TOKEN_ID, Role, add_user
+from store.accounts import Accounts
 from store.catalog import Catalog
 from tests.service.conftest import AUTH, TOKEN, Server
 from tests.web.conftest import form_token, sign_in
@@ -59,13 +60,13 @@ def private_id(hub: Hub) -> str:
 
 def test_no_user_id_can_be_the_admin_tokens_id(tmp_path: Path) -> None:
     with catalog_of(tmp_path) as catalog, pytest.raises(ValueError, match="user ids"):
-        add_user(catalog, ADMIN_TOKEN_ID, Role.ADMIN, ())
+        add_user(Accounts(catalog), ADMIN_TOKEN_ID, Role.ADMIN, ())
 
 
 def test_a_user_named_admin_token_is_not_an_admin(hub: Hub, private_id: str) -> None:
     with catalog_of(hub.data) as catalog:
         assert catalog.get(private_id).owner == ADMIN_TOKEN_ID
-        token = add_user(catalog, "admin-token", Role.CONTRIBUTOR, ())
+        token = add_user(Accounts(catalog), "admin-token", Role.CONTRIBUTOR, ())
     with httpx.Client(base_url=hub.url, timeout=30) as browser:
         assert sign_in(browser, token).status_code == 303
         assert browser.get("/admin/audit").status_code == 404
@@ -85,16 +86,16 @@ def test_a_removed_then_re_added_user_does_not_get_the_old_session_back(hub: Hub
     doc_id = upload(hub.url, "wombat.md", note, community="Out of Home Care",
                     visibility="community")
     with catalog_of(hub.data) as catalog:
-        first = add_user(catalog, "kim.ohc", Role.READER, ("Out of Home Care",))
+        first = add_user(Accounts(catalog), "kim.ohc", Role.READER, ("Out of Home Care",))
     with httpx.Client(base_url=hub.url, timeout=30) as browser:
         sign_in(browser, first)
         assert browser.get(f"/documents/{doc_id}").status_code == 200
         with catalog_of(hub.data) as catalog:
-            catalog.remove_user("kim.ohc")
+            Accounts(catalog).remove_user("kim.ohc")
             with sqlite3.connect(hub.data / "commons.db") as db:
                 left = db.execute("SELECT COUNT(*) FROM sessions WHERE subject = 'kim.ohc'")
                 assert left.fetchone()[0] == 0  # removed with the user
-            second = add_user(catalog, "kim.ohc", Role.READER, ("Out of Home Care",))
+            second = add_user(Accounts(catalog), "kim.ohc", Role.READER, ("Out of Home Care",))
         assert browser.get(f"/documents/{doc_id}").status_code == 404  # old cookie: nobody
         sign_in(browser, second)
         assert browser.get(f"/documents/{doc_id}").status_code == 200
@@ -163,7 +164,7 @@ def test_old_sessions_are_dropped_and_admin_token_documents_migrated(tmp_path: P
         db.execute("DELETE FROM meta WHERE key = 'principals'")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('vector_metadata', '2')")
     with catalog_of(tmp_path) as catalog:
-        assert catalog.session("abc") is None
+        assert Accounts(catalog).session("abc") is None
         assert catalog.get("d1").owner == ADMIN_TOKEN_ID
         assert catalog.get("d2").owner == "hub:local"
         assert catalog.get("d3").owner == "jo"

@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 from service.accounts import Role, add_user
 from service.app import create_app
 from service.settings import Settings
+from store.accounts import Accounts
+from store.audit import AuditLog
 from store.embedder import Embedder
 from tests.service.conftest import AUTH
 
@@ -45,7 +47,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
             ("reader-yj", Role.READER, "Youth Justice"),
             ("fac-yj", Role.FACILITATOR, "Youth Justice"),
         ]:
-            token = add_user(catalog, user, role, (community,))
+            token = add_user(Accounts(catalog), user, role, (community,))
             headers[user] = {"Authorization": f"Bearer {token}"}
         ids = {}
         for name, (marker, community, visibility, uploader) in DOCS.items():
@@ -112,7 +114,7 @@ def test_who_may_change_what(
                       headers=headers["reader-ey"]).json()["results"]
     assert ids["ey-priv"] in [h["id"] for h in hits]  # now shared with the community
     catalog = client.app.state.runtime.index.catalog  # type: ignore[attr-defined]
-    actions = [(e["actor"], e["action"]) for e in catalog.audit_log(100)]
+    actions = [(e.actor, e.action) for e in AuditLog(catalog).entries(100)]
     assert ("contrib-ey", "upload") in actions and ("fac-yj", "change") in actions
     assert ("reader-ey", "download") in actions
     with pytest.raises(sqlite3.DatabaseError, match="append-only"), catalog.transaction() as db:

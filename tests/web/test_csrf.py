@@ -15,6 +15,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, Response, expect
 
 from service.accounts import Role, add_user
+from store.accounts import Accounts
+from store.audit import AuditLog
 from store.catalog import Catalog
 from tests.service.conftest import AUTH
 from tests.web.conftest import Site, form_token, sign_in
@@ -44,8 +46,8 @@ def private_note(site: Site, token: str, title: str) -> str:
 @pytest.fixture(scope="module")
 def people(site: Site) -> People:
     catalog = Catalog(site.data / "commons.db")
-    victim = add_user(catalog, "victim", Role.CONTRIBUTOR, ())
-    attacker = add_user(catalog, "attacker", Role.CONTRIBUTOR, ())
+    victim = add_user(Accounts(catalog), "victim", Role.CONTRIBUTOR, ())
+    attacker = add_user(Accounts(catalog), "attacker", Role.CONTRIBUTOR, ())
     catalog.close()
     return People(victim, private_note(site, victim, "Victim Quokka"),
                   attacker, private_note(site, attacker, "Attacker Numbat"))
@@ -150,8 +152,8 @@ def test_pages_elsewhere_cannot_act_for_a_signed_in_user(
     signed_in_as_victim(page, people)
     catalog = Catalog(site.data / "commons.db")
     try:
-        assert not [e for e in catalog.audit_log(500) if e["actor"] == "attacker"
-                    and e["action"] == "sign-in"]
+        assert not [e for e in AuditLog(catalog).entries(500) if e.actor == "attacker"
+                    and e.action == "sign-in"]
     finally:
         catalog.close()
 

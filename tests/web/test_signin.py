@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from service.accounts import SESSION_COOKIE, Role, add_user
 from service.app import create_app
 from service.settings import Settings
+from store.accounts import Accounts
 from store.embedder import Embedder
 from tests.service.conftest import AUTH, TOKEN
 from tests.web.conftest import form_token, sign_in, sign_out
@@ -31,7 +32,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterato
 
 def test_a_member_signs_in_and_sees_community_notes(hub: TestClient) -> None:
     catalog = hub.app.state.runtime.index.catalog  # type: ignore[attr-defined]
-    token = add_user(catalog, "reader-yj", Role.READER, ("Youth Justice",))
+    token = add_user(Accounts(catalog), "reader-yj", Role.READER, ("Youth Justice",))
     assert "Osprey circle" not in hub.get("/?q=bail+support+for+teenagers").text  # anonymous
     refused = hub.post("/login", data={"token": "not-a-token", "csrf_token": form_token(hub)})
     assert refused.status_code == 401 and "not valid" in refused.text
@@ -57,10 +58,10 @@ def test_admin_sees_the_audit_page(hub: TestClient) -> None:
 
 def test_removing_a_user_ends_their_session(hub: TestClient) -> None:
     catalog = hub.app.state.runtime.index.catalog  # type: ignore[attr-defined]
-    token = add_user(catalog, "gone-soon", Role.READER, ("Youth Justice",))
+    token = add_user(Accounts(catalog), "gone-soon", Role.READER, ("Youth Justice",))
     sign_in(hub, token)
     assert "Osprey circle" in hub.get("/?q=bail+support+for+teenagers").text
-    catalog.remove_user("gone-soon")
+    Accounts(catalog).remove_user("gone-soon")
     assert "Osprey circle" not in hub.get("/?q=bail+support+for+teenagers").text
 
 

@@ -1,0 +1,98 @@
+"""Search as a practitioner asks it: the caller's view only, judged, spelled, sorted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from search.confidence import Confidence
+from search.facets import facet_counts
+from search.models import Hit, Method
+from search.retrieval import diverse
+from search.spelling import speller_for
+from search.trust import trusted_search
+from service.accounts import Caller
+from service.runtime import Runtime
+from store.records import Filters, Kind
+
+FACET_DEPTH = 50  # facets count the first this many documents of an answer
+WORDS_ONLY = ("Search by meaning is unavailable just now, so these results only match your "
+              "words. An administrator can restore it with `commons reindex`.")
+READING_CANDIDATES = 12  # related readings are chosen from this many
+
+
+class SortOrder(StrEnum):
+    RELEVANCE = "relevance"
+    DATE = "date"
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str
+    kind: Kind | None = None
+    community: str | None = None
+    tags: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    k: int = 10
+    method: Method | None = None  # None: the hub's default (rerank if configured, else hybrid)
+    as_typed: bool = False  # never search a spelling correction instead
+    sort: SortOrder = SortOrder.RELEVANCE
+
+    def filters(self, caller: Caller) -> Filters:
+        """The request's filters, always restricted to what the caller may see."""
+        return Filters(
+            viewer=caller.viewer, kind=self.kind, community=self.community or None,
+            tags=tuple(t for t in self.tags if t),
+            date_from=self.date_from.isoformat() if self.date_from else None,
+            date_to=self.date_to.isoformat() if self.date_to else None,
+        )
+
+
+@dataclass(frozen=True)
+class SearchAnswer:
+    query: str
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]  # counts by kind, community, tags and year
+    notice: str | None = None
+    confidence: Confidence = Confidence.NONE
+    did_you_mean: str | None = None
+    searched_for: str | None = None
+
+
+def search(runtime: Runtime, caller: Caller, request: SearchRequest) -> SearchAnswer:
+    """Documents answering the query, best first (or newest first), with confidence."""
+    filters = request.filters(caller)
+    notice = WORDS_ONLY if runtime.index.vector_error is not None else None
+    if not request.query.strip():
+        documents = runtime.index.catalog.documents(filters, sort="-date")
+        return SearchAnswer(request.query, [], facet_counts(documents), notice)
+    # facets count the first FACET_DEPTH documents; passages are read for the first k only
+    options = runtime.search_options(k=max(request.k, FACET_DEPTH), passage_hits=request.k,
+                                     method=request.method or runtime.default_method)
+    speller = None if request.as_typed else speller_for(runtime.index.catalog)
+    found = trusted_search(runtime.index, request.query, filters, options, runtime.reranker,
+                           speller)
+    shown = found.hits[: request.k]
+    if request.sort is SortOrder.DATE:  # the same answers, newest first (undated last)
+        shown = sorted(shown, key=lambda h: h.document.date or "", reverse=True)
+    return SearchAnswer(
+        request.query, shown, facet_counts(h.document for h in found.hits),
+        notice=" ".join(n for n in (notice, found.notice) if n) or None,
+        confidence=found.confidence, did_you_mean=found.did_you_mean,
+        searched_for=found.searched_for,
+    )
+
+
+def related_readings(runtime: Runtime, caller: Caller, query: str, shown: list[str],
+                     k: int = 3) -> list[Hit]:
+    """Readings on the query that the results do not show already, none a near-copy of another.
+
+    A dozen candidates, of which maximal marginal relevance keeps `k` (search.diversity).
+    """
+    filters = Filters(kind=Kind.READING, viewer=caller.viewer, exclude_doc_ids=tuple(shown))
+    candidates = runtime.search(query, filters, k=READING_CANDIDATES, snippets=False,
+                                passage_hits=0)
+    return diverse(runtime.index, candidates, k)
+

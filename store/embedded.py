@@ -1,0 +1,43 @@
+"""The embedded store, the default: one data folder on this machine.
+
+SQLite (`commons.db`) holds the catalog with its full-text index, accounts, the audit log and
+jobs; Chroma holds the vectors (in `chroma/`, or on a Chroma server); originals are files
+under `originals/`. `open_store` is the one place that picks these implementations; the rest
+of the code sees only the interfaces of store.protocol.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from store.accounts import Accounts
+from store.audit import AuditLog
+from store.catalog import Catalog
+from store.embedder import Embedder
+from store.index import Index
+from store.jobs import JobTable
+from store.originals import OriginalStore
+from store.protocol import AccountStore, AuditStore, JobStore, OriginalFiles
+from store.vectors import VectorStore
+
+
+@dataclass(frozen=True)
+class Store:
+    """Every part of the hub's state, each behind its interface."""
+
+    index: Index
+    originals: OriginalFiles
+    accounts: AccountStore
+    audit: AuditStore
+    jobs: JobStore
+
+
+def open_store(data_dir: Path, embedder: Embedder, *, adopt_model: bool = False,
+               chroma_url: str | None = None, collection: str = "chunks") -> Store:
+    """Open (creating if need be) the data folder's store; refuses a model mismatch."""
+    catalog = Catalog(data_dir / "commons.db")
+    vectors = VectorStore(data_dir / "chroma", chroma_url, collection)
+    index = Index(data_dir, embedder, adopt_model=adopt_model, catalog=catalog, vectors=vectors)
+    return Store(index, OriginalStore(data_dir / "originals"), Accounts(catalog),
+                 AuditLog(catalog), JobTable(catalog))
