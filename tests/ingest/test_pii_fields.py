@@ -10,7 +10,7 @@ import pytest
 from fpdf import FPDF
 
 from ingest.loaders import load
-from ingest.models import LoadedDocument, Section
+from ingest.models import LoadedDocument, PiiDecision, Section
 from ingest.pii import PiiPolicy
 from ingest.pii_guard import Carried, PersonalDataFound, guard
 
@@ -141,7 +141,7 @@ def test_nothing_found_returns_the_inputs_unchanged() -> None:
 
 def test_warn_and_keep_index_as_given_and_say_where_without_values() -> None:
     document = LoadedDocument(CLEAN_BODY, "text/markdown", title="Jayden Miller, aged 4")
-    for policy, decision in ((PiiPolicy.WARN, None), (PiiPolicy.REVIEW, "keep")):
+    for policy, decision in ((PiiPolicy.WARN, None), (PiiPolicy.REVIEW, PiiDecision.KEEP)):
         guarded = guard(document, carried(), policy, decision)
         assert guarded.document is document and guarded.rendition is None
         assert "in the title" in guarded.warnings[0]

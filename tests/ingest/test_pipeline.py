@@ -157,7 +157,8 @@ def test_failures_are_reported_with_reasons(pipeline: Pipeline, tmp_path: Path) 
     (folder / "empty.md").write_text("")
     (folder / "scan.pdf").write_bytes(make_pdf(["", ""]))
     (folder / "ok.md").write_text("# A note\n\nSome words about a practice.")
-    results = {r.source: r for r in pipeline.ingest(discover([folder], Overrides(kind="practice")))}
+    found = discover([folder], Overrides(kind=Kind.PRACTICE))
+    results = {r.source: r for r in pipeline.ingest(found)}
     assert results["ok.md"].outcome is Outcome.ADDED
     assert results["empty.md"].outcome is Outcome.FAILED
     assert "empty" in (results["empty.md"].reason or "")
@@ -209,7 +210,7 @@ def test_a_title_without_text_is_searchable(pipeline: Pipeline) -> None:
     """A catalogue record with a title and an empty body is indexed by its title."""
     record = b"---\ntitle: Boundary layer transition on swept wings\n---\n"
     item = Item(source="cacm/1.txt", read=lambda: record, filename="1.txt",
-                overrides=Overrides(kind="reading"))
+                overrides=Overrides(kind=Kind.READING))
     results = pipeline.ingest([item])
     assert results[0].outcome is Outcome.ADDED, results[0].reason
     for method in (Method.BM25, Method.DENSE):

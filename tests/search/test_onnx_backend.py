@@ -16,6 +16,7 @@ from store.errors import ModelMismatchError
 from store.index import Index
 from store.onnx_backend import MIN_AGREEMENT, OnnxEmbedder
 from store.originals import OriginalStore
+from store.records import Kind
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +49,8 @@ def test_search_with_onnx_and_no_mixing(onnx: OnnxEmbedder, embedder: Embedder,
     note = b"# Calm Corner kit\n\nA small tent with sensory bottles for an overwhelmed child."
     other = b"# Budget\n\nThe community agreed the catering budget for next year."
     pipeline.ingest([
-        Item("a.md", lambda: note, Overrides(kind="practice")),
-        Item("b.md", lambda: other, Overrides(kind="practice")),
+        Item("a.md", lambda: note, Overrides(kind=Kind.PRACTICE)),
+        Item("b.md", lambda: other, Overrides(kind=Kind.PRACTICE)),
     ])
     hits = search(index, "child overwhelmed needs a quiet space", options=SearchOptions(k=1))
     assert hits[0].document.source == "a.md"

@@ -7,7 +7,7 @@ from ingest.pipeline import Item, Pipeline
 from search.models import Passage
 from search.passages import WEAK, content_first, reference_likeness
 from search.retrieval import SearchOptions, search
-from store.records import Filters
+from store.records import Filters, Kind
 
 CITATION = ("Wenger, E. (1998). Communities of practice: Learning, meaning, and identity. "
             "Cambridge University Press. https://doi.org/10.1017/CBO9780511803932")
@@ -73,7 +73,7 @@ become who they are by taking part, not by reading procedures.
 def test_a_bibliography_chunk_is_not_the_first_passage(pipeline: Pipeline) -> None:
     data = BRIEF.encode()
     pipeline.ingest([Item(source="readings/wenger.md", read=lambda: data, filename="wenger.md",
-                          overrides=Overrides(kind="reading"))])
+                          overrides=Overrides(kind=Kind.READING))])
     query = "Wenger 1998 communities of practice Cambridge University Press"
     (hit,) = search(pipeline.index, query, Filters(), SearchOptions(k=1))
     first, *rest = hit.passages

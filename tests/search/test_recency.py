@@ -33,7 +33,7 @@ def _note(day: str, text: str) -> Item:
     body = f"# Transitions CoP, {day}\n\n## Decisions\n\n{text}\n".encode()
     return Item(source=f"session-notes/early-years/{day}.md", read=lambda: body,
                 filename=f"{day}.md",
-                overrides=Overrides(kind=Kind.SESSION_NOTE.value, date=day))
+                overrides=Overrides(kind=Kind.SESSION_NOTE, date=day))
 
 
 def test_last_session_puts_the_newest_meeting_first(pipeline: Pipeline) -> None:

@@ -25,7 +25,7 @@ from store.records import Filters, Kind, doc_id_of
 def item(source: str, text: str, kind: str, community: str | None = None) -> Item:
     data = text.encode()
     return Item(source=source, read=lambda: data, filename=source.rsplit("/", 1)[-1],
-                overrides=Overrides(kind=kind, community=community))
+                overrides=Overrides(kind=Kind(kind), community=community))
 
 
 def test_mmr_by_hand() -> None:

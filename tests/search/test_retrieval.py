@@ -21,7 +21,7 @@ def note(source: str, text: str, kind: str = "practice", community: str | None =
          tags: tuple[str, ...] = ()) -> Item:
     data = text.encode()
     return Item(source=source, read=lambda: data, filename=source.split("/")[-1],
-                overrides=Overrides(kind=kind, community=community, tags=tags))
+                overrides=Overrides(kind=Kind(kind), community=community, tags=tags))
 
 
 @pytest.fixture
