@@ -21,7 +21,8 @@ def discover(paths: list[Path], overrides: Overrides = Overrides()) -> Iterator[
     """Items for each file named, and each supported file under each folder named.
 
     In folders, names starting with '.' or '_' and README files are skipped. A file's source
-    is its path relative to the folder given (or to its own folder, for a file given).
+    is its path relative to the folder given (or to its own folder, for a file given); the
+    folder's own names can still say the file's kind (`commons ingest notes/readings`).
     """
     for path in paths:
         if path.is_dir():
@@ -34,6 +35,14 @@ def discover(paths: list[Path], overrides: Overrides = Overrides()) -> Iterator[
             yield _item(path, path.parent, overrides)
 
 
+def named_folder(root: Path) -> str:
+    """The last two names of the folder given (`notes/session-notes`, `~/readings`): they
+    can say the kind (and community) of what is in it, though sources start below them."""
+    parts = root.resolve().parts[1:][-2:]
+    return "/".join(parts)
+
+
 def _item(file: Path, root: Path, overrides: Overrides) -> Item:
     source = file.relative_to(root).as_posix()
-    return Item(source=source, read=file.read_bytes, overrides=overrides, filename=file.name)
+    return Item(source=source, read=file.read_bytes, overrides=overrides, filename=file.name,
+                folder=named_folder(root))

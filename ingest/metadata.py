@@ -11,11 +11,18 @@ from ingest.errors import MetadataError
 from ingest.models import LoadedDocument, Overrides
 from store.records import Kind, Visibility
 
-KIND_FOLDERS = {
+KIND_FOLDERS = {  # folder names, lower case with '-' for '_' and spaces
     "practices": Kind.PRACTICE,
+    "practice": Kind.PRACTICE,
     "session-notes": Kind.SESSION_NOTE,
+    "session-note": Kind.SESSION_NOTE,
     "readings": Kind.READING,
+    "reading": Kind.READING,
 }
+
+
+def _folder_kind(name: str) -> Kind | None:
+    return KIND_FOLDERS.get(re.sub(r"[\s_]+", "-", name.strip().lower()))
 _LEADING_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 
 
@@ -56,9 +63,10 @@ def parse_list(value: Any) -> tuple[str, ...]:
 
 
 def kind_from_path(source: str) -> Kind | None:
+    """The kind named by the nearest folder of a path: `readings/x.md`, `practice/y.txt`."""
     for part in reversed(PurePosixPath(source).parts[:-1]):
-        if part in KIND_FOLDERS:
-            return KIND_FOLDERS[part]
+        if (kind := _folder_kind(part)) is not None:
+            return kind
     return None
 
 
@@ -66,14 +74,15 @@ def community_from_path(source: str) -> str | None:
     """`session-notes/youth-justice/x.md` -> 'Youth Justice'."""
     parts = PurePosixPath(source).parts
     for i, part in enumerate(parts[:-2]):
-        if part in KIND_FOLDERS:
+        if _folder_kind(part) is not None:
             return parts[i + 1].replace("-", " ").replace("_", " ").title()
     return None
 
 
 def title_from_filename(filename: str) -> str:
-    stem = PurePosixPath(filename).stem
-    return re.sub(r"[-_]+", " ", stem).strip().capitalize() or filename
+    """A file name made readable: `2026-03-12-calm_corner-plan.md` -> 'Calm corner plan'."""
+    stem = _LEADING_DATE.sub("", PurePosixPath(filename).stem)
+    return re.sub(r"[-_\s]+", " ", stem).strip().capitalize() or filename
 
 
 def resolve(
@@ -82,15 +91,22 @@ def resolve(
     loaded: LoadedDocument,
     overrides: Overrides,
     default_kind: Kind | None = None,
+    folder: str = "",
 ) -> dict[str, Any]:
     """Fields of the document record, each from the first place that has it.
+
+    Kind and community also come from the folders of the path: those of `source`, then
+    those of `folder`, the folder named on the command line that `source` is relative to.
+    Titles: given, then the file's own (front matter, properties, first heading), then
+    the file name made readable.
 
     Dates: given, then the file's own `date` field, then a leading yyyy-mm-dd in the file
     name, then the creation date in the file's properties.
     """
     meta = loaded.metadata
     own_kind = meta.get("kind")
-    kind = overrides.kind or (parse_kind(own_kind) if own_kind else kind_from_path(source))
+    placed = (PurePosixPath(folder) / source).as_posix() if folder else source
+    kind = overrides.kind or (parse_kind(own_kind) if own_kind else kind_from_path(placed))
     if kind is None:
         kind = overrides.default_kind
     if kind is None:
@@ -114,7 +130,7 @@ def resolve(
         "title": fields.title(given_title or title_from_filename(filename)),
         "kind": kind,
         "community": fields.community(
-            overrides.community or meta.get("community") or community_from_path(source)
+            overrides.community or meta.get("community") or community_from_path(placed)
         ),
         "tags": fields.tags(
             overrides.tags if overrides.tags is not None else parse_list(meta.get("tags"))

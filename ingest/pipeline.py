@@ -48,6 +48,9 @@ class Item:
     # Which existing documents the person ingesting may see: a duplicate is reported only
     # against those, so an upload never reveals another's document. None: all (the CLI).
     may_see: Callable[[DocumentRecord], bool] | None = None
+    # The folder named on the command line, as its last two names ("notes/session-notes"):
+    # its names say the kind and community too. Not part of the source.
+    folder: str = ""
 
     @property
     def name(self) -> str:
@@ -160,7 +163,7 @@ class Pipeline:
                         reason=f"same content as '{hashes_in_buffer[digest]}'",
                     )
             loaded = self.loader(data, item.name)
-            resolved = resolve(source, item.name, loaded, item.overrides)
+            resolved = resolve(source, item.name, loaded, item.overrides, folder=item.folder)
             carried = Carried(title=resolved["title"], tags=resolved["tags"],
                               authors=resolved["authors"], filename=item.name)
             # everything the document carries is checked before anything is written

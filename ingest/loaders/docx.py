@@ -185,6 +185,7 @@ def load_docx(data: bytes, filename: str) -> LoadedDocument:
             sections.append(Section(tuple(t for _, t in stack), text))
         buffer.clear()
 
+    first_heading: str | None = None  # the title when neither properties nor a Title say
     for block in document.element.body.iterchildren(_P, _TBL):
         if block.tag == _TBL:
             rows = _table_rows(block, reader)
@@ -199,6 +200,7 @@ def load_docx(data: bytes, filename: str) -> LoadedDocument:
             title = title or text
         elif match:
             level = int(match.group(1))
+            first_heading = first_heading or text
             flush()
             stack[:] = [(lvl, t) for lvl, t in stack if lvl < level]
             stack.append((level, text))
@@ -208,4 +210,5 @@ def load_docx(data: bytes, filename: str) -> LoadedDocument:
             buffer.append(text)
     flush()
     sections.extend(Section((), text) for text in tables if text)
-    return LoadedDocument(sections=sections, media_type=DOCX_TYPE, title=title, metadata=meta)
+    return LoadedDocument(sections=sections, media_type=DOCX_TYPE, title=title or first_heading,
+                          metadata=meta)

@@ -1,4 +1,5 @@
-"""Plain text: optional front matter, first line as title, CAPITALS or 'Heading:' lines."""
+"""Plain text: optional front matter, an underlined first line as title, CAPITALS or
+'Heading:' lines as headings."""
 
 from __future__ import annotations
 
@@ -33,17 +34,26 @@ def _is_heading(line: str) -> bool:
     return line.isupper() or bool(_HEADING_COLON.match(line))
 
 
+_UNDERLINE = re.compile(r"^(=+|-+)\s*$")
+
+
+def _underlined_title(lines: list[str]) -> tuple[str | None, list[str]]:
+    """A first line underlined with === or --- is the title (and leaves the text); any other
+    first line is text: it is often a greeting or boilerplate, so the file name serves."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if len(filled) >= 2 and filled[1] == filled[0] + 1:
+        first, second = lines[filled[0]].strip(), lines[filled[1]]
+        if _UNDERLINE.match(second) and len(first) <= 150:
+            return first, lines[filled[1] + 1 :]
+    return None, lines
+
+
 def load_text(data: bytes, filename: str) -> LoadedDocument:
     meta, body = split_front_matter(decode_text(data, filename))
     lines = body.splitlines()
     title = meta.pop("title", None)
     if title is None:
-        for i, line in enumerate(lines):
-            if line.strip():
-                if len(line.strip()) <= 150:
-                    title = line.strip()
-                    lines = lines[i + 1 :]
-                break
+        title, lines = _underlined_title(lines)
     sections: list[Section] = []
     heading: tuple[str, ...] = ()
     buffer: list[str] = []

@@ -67,8 +67,14 @@ def test_text_title_and_headings() -> None:
         b"Actions:\n- SR to send plan\n"
     )
     doc = load(data, "2026-05-14-notes.txt")
-    assert doc.title == "Youth Justice CoP - notes 14 May"
-    assert [s.heading_path for s in doc.sections] == [("CHECK-IN",), ("Actions",)]
+    assert doc.title is None  # a first line is text (the file name will serve as title)
+    assert doc.sections[0].text == "Youth Justice CoP - notes 14 May"
+    assert [s.heading_path for s in doc.sections] == [(), ("CHECK-IN",), ("Actions",)]
+    underlined = load(b"Youth Justice CoP, 14 May\n=========\n\nWe met.\n", "n.txt")
+    assert underlined.title == "Youth Justice CoP, 14 May"
+    assert [s.text for s in underlined.sections] == ["We met."]
+    given = load(b"---\ntitle: Bail support\n---\nPlease visit our events page!\n", "n.txt")
+    assert given.title == "Bail support"
 
 
 def test_text_refuses_binary_and_bad_encoding() -> None:

@@ -106,3 +106,30 @@ def test_eval_on_a_tiny_dataset(env: dict[str, str], tmp_path: Path) -> None:
 def test_serve_refuses_public_address_without_tokens(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["serve", "--host", "0.0.0.0"], env=env)
     assert result.exit_code == 2 and "COMMONS_API_TOKENS" in result.output
+
+
+@pytest.mark.parametrize("folder", ["readings", "reading", "Session_Notes/early-years"])
+def test_the_folder_named_on_the_command_line_says_the_kind(
+        env: dict[str, str], tmp_path: Path, folder: str) -> None:
+    named = tmp_path / "saved" / folder
+    named.mkdir(parents=True)
+    (named / "our-communities-of-practice.txt").write_text(
+        "Please visit our events page for details!\n\nOur centre hosts Communities of "
+        "Practice where practitioners meet each term to share what works.\n")
+    result = runner.invoke(app, ["ingest", str(named)], env=env)
+    assert result.exit_code == 0, result.output
+    [doc] = json.loads(runner.invoke(app, ["docs", "--json"], env=env).output)
+    assert doc["kind"] == ("session-note" if "Notes" in folder else "reading")
+    assert doc["title"] == "Our communities of practice"  # never the page's first line
+    assert doc["source"] == "our-communities-of-practice.txt"  # sources start below it
+    assert doc["community"] == ("Early Years" if "Notes" in folder else None)
+
+
+def test_a_folder_that_says_no_kind_still_asks_for_one(env: dict[str, str],
+                                                        tmp_path: Path) -> None:
+    named = tmp_path / "saved" / "downloads"
+    named.mkdir(parents=True)
+    (named / "page.txt").write_text("Some words about a centre.\n")
+    result = runner.invoke(app, ["ingest", str(named)], env=env)
+    assert result.exit_code == 1
+    assert "cannot tell whether this is a practice" in result.output
