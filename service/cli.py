@@ -29,7 +29,13 @@ from search.models import Hit, Method
 from service.accounts import COMMAND_LINE
 from service.operations import documents, searching, users
 from service.operations.searching import SearchRequest
-from service.runtime import Runtime, make_embedder, open_runtime, search_options
+from service.runtime import (
+    Runtime,
+    make_embedder,
+    model_needs_preparing,
+    open_runtime,
+    search_options,
+)
 from service.settings import Settings
 from store.errors import SearchError
 from store.records import Filters, Kind
@@ -43,9 +49,18 @@ console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
+PREPARING = "Preparing the search model (once per data folder, about 10 to 30 s)"
+
+
 def _open(adopt_model: bool = False) -> Runtime:
+    settings = Settings()
     try:
-        return open_runtime(Settings(), adopt_model=adopt_model)
+        if model_needs_preparing(settings):
+            with err.status(PREPARING + "..."):
+                runtime = open_runtime(settings, adopt_model=adopt_model)
+            err.print(PREPARING + ": done.")
+            return runtime
+        return open_runtime(settings, adopt_model=adopt_model)
     except (SearchError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -443,14 +458,22 @@ def serve(
     import uvicorn
 
     from service.app import create_app
+    from service.ready import ReadyServer, ready_message
 
     settings = Settings()
     try:
-        application = create_app(settings, host=host)
+        if model_needs_preparing(settings):
+            with err.status(PREPARING + "..."):
+                application = create_app(settings, host=host)
+        else:
+            application = create_app(settings, host=host)
     except (SearchError, RuntimeError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    uvicorn.run(application, host=host, port=port, log_level="info", access_log=access_log)
+    config = uvicorn.Config(application, host=host, port=port, log_level="info",
+                            access_log=access_log)
+    ReadyServer(config, ready_message(host, port),
+                lambda text: console.print(text, highlight=False, markup=False)).run()
 
 
 @app.command(name="eval")

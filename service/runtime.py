@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 from ingest.models import IngestResult
@@ -26,12 +27,23 @@ from store.records import DocumentRecord, Filters
 T = TypeVar("T")
 
 
+def onnx_folder(settings: Settings) -> Path:
+    return settings.data_dir / "models" / "onnx-int8"
+
+
+def model_needs_preparing(settings: Settings) -> bool:
+    """Whether opening the hub first exports the model to int8 ONNX (once per data folder)."""
+    from store.onnx_backend import needs_export
+
+    return settings.embed_backend == "onnx-int8" and needs_export(onnx_folder(settings))
+
+
 def make_embedder(settings: Settings) -> Embedder:
     """The configured embedding backend; the int8 export is made once in the data folder."""
     if settings.embed_backend == "onnx-int8":
         from store.onnx_backend import OnnxEmbedder
 
-        return OnnxEmbedder(settings.data_dir / "models" / "onnx-int8", settings.model_path)
+        return OnnxEmbedder(onnx_folder(settings), settings.model_path)
     return Embedder(settings.model_path)
 
 

@@ -75,6 +75,11 @@ def _export(source: Embedder, target: Path) -> None:
     fp32.unlink()
 
 
+def needs_export(folder: Path) -> bool:
+    """Whether opening an OnnxEmbedder on `folder` first exports the model (seconds, once)."""
+    return not (folder / "model.onnx").exists() or not (folder / "export.json").exists()
+
+
 class OnnxEmbedder(Embedder):
     """Same tokenizer, pooling and normalisation as the model, run by ONNX Runtime in int8."""
 
@@ -86,7 +91,7 @@ class OnnxEmbedder(Embedder):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         manifest = folder / "export.json"
-        if not (folder / "model.onnx").exists() or not manifest.exists():
+        if needs_export(folder):
             _export(self, folder)
             self._open(folder, threads)
             agreement = self.agreement()

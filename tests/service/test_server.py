@@ -67,3 +67,17 @@ def test_searches_are_not_written_to_the_server_log(server: Server) -> None:
     log = server.log.read_text()
     assert "Uvicorn running" in log  # the log is there, only request lines are not
     assert "Okafor" not in log and "/api/search" not in log
+
+
+def test_the_server_says_where_it_is_and_what_to_try(server: Server) -> None:
+    deadline = time.monotonic() + 30
+    while "is ready at" not in server.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    log = server.log.read_text()
+    assert f"Practice Commons is ready at {server.url}\n" in log
+    tries = [line.split(": ", 1)[1] for line in log.splitlines()
+             if line.strip()[:3] in ("1. ", "2. ", "3. ")]
+    assert len(tries) == 3
+    for url in tries:
+        assert url.startswith(server.url)
+        assert httpx.get(url, timeout=60).status_code == 200, url
