@@ -13,6 +13,7 @@ from ingest.errors import (
     UnreadableFile,
     UnsupportedFileType,
 )
+from ingest.pii_guard import PersonalDataFound
 from service.operations.documents import UploadRefused
 from service.operations.permissions import NotAllowed
 from store.errors import DocumentNotFoundError, VectorStoreUnavailable
@@ -39,11 +40,21 @@ def status_for(exc: BaseException) -> int:
     return 422 if isinstance(exc, IngestError) else 500
 
 
+def personal_data_of(exc: BaseException) -> PersonalDataFound | None:
+    """The personal-data refusal behind an error, if that is what it is."""
+    if isinstance(exc, UploadRefused):
+        exc = exc.result.error or exc
+    return exc if isinstance(exc, PersonalDataFound) else None
+
+
 def install(app: FastAPI) -> None:
     async def handle(_: Request, exc: Exception) -> JSONResponse:
         code = status_for(exc)
         headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None
-        return JSONResponse({"detail": str(exc)}, status_code=code, headers=headers)
+        body: dict[str, object] = {"detail": str(exc)}
+        if (found := personal_data_of(exc)) is not None:  # the page offers the two choices
+            body |= {"code": "personal-data", "findings": found.lines}
+        return JSONResponse(body, status_code=code, headers=headers)
 
     app.add_exception_handler(IngestError, handle)
     app.add_exception_handler(DocumentNotFoundError, handle)

@@ -13,7 +13,7 @@ from ingest.errors import IngestError
 from ingest.metadata import parse_list
 from ingest.models import PiiDecision
 from service.deps import identify
-from service.errors import status_for
+from service.errors import personal_data_of, status_for
 from service.jobs import JobQueue
 from service.operations import documents
 from service.operations.documents import Queued, UploadRefused, UploadRequest
@@ -47,6 +47,14 @@ class UploadOutcome:
     job_id: str | None = None  # a background job's, when the upload became one
 
 
+def personal_data_message(filename: str, findings: list[str]) -> str:
+    """The refusal in the form's own words (the API's speaks of pii=redact and pii=keep)."""
+    shown = "; ".join(findings[:10]) + ("; …" if len(findings) > 10 else "")
+    return (f"'{filename}' contains personal data: {shown}. Choose what to do under “If the "
+            "note holds personal data” (replace it with placeholders, or keep it as it is) "
+            "and upload the file again.")
+
+
 def upload_from_form(
     runtime: Runtime, jobs: JobQueue, token: str, file: UploadFile | None, fields: UploadFields,
     session: str | None = None,
@@ -72,6 +80,9 @@ def upload_from_form(
     except HTTPException as exc:  # a token that is not valid
         return UploadOutcome(error=str(exc.detail), status=exc.status_code)
     except (NotAllowed, UploadRefused, IngestError) as exc:
+        if (found := personal_data_of(exc)) is not None:
+            return UploadOutcome(error=personal_data_message(file.filename, found.lines),
+                                 status=status_for(exc))
         return UploadOutcome(error=str(exc), status=status_for(exc))
     if isinstance(done, Queued):
         return UploadOutcome(location=f"/upload/jobs/{done.job.id}", job_id=done.job.id)

@@ -126,3 +126,13 @@ def test_the_command_line_exports_through_the_same_operation(client: TestClient,
     assert not (tmp_path / "nope.tar.gz").exists()
     assert documents.export_all(runtime, COMMAND_LINE, tmp_path / "hub.tar.gz") == 1
     assert actions(client)[-1] == ("cli:local", AuditAction.EXPORT)
+
+
+def test_a_personal_data_refusal_says_so_in_the_api(client: TestClient) -> None:
+    note = b"# Tern CoP\n\nCall the carer on 0412 345 678 before the Tern outing.\n"
+    refused = client.post("/api/documents", files={"file": ("tern.md", note)}, headers=AUTH)
+    assert refused.status_code == 422
+    body = refused.json()
+    assert body["code"] == "personal-data"
+    assert body["findings"] and "0412 345 678" not in str(body)
+    assert actions(client) == []  # nothing was added, nothing is recorded

@@ -6,7 +6,7 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, FilePayload, Page, expect
+from playwright.sync_api import Browser, Dialog, FilePayload, Page, expect
 
 from tests.conftest import make_docx, make_pdf
 from tests.web.conftest import PDF_TITLE, SYNC_PDF_PAGES, Site
@@ -136,3 +136,52 @@ def test_keyboard_and_phone_width(browser: Browser, site: Site) -> None:
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
     context.close()
+
+
+PERSONAL = (b"# Heron CoP\n\n## Follow-up\n\nCall the carer on 0412 345 678 about the "
+            b"Heron Street playgroup.\n")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800},
+                                      {"width": 375, "height": 700}])
+def test_a_refusal_shows_beside_the_button_and_offers_redact_and_upload(
+        browser: Browser, site: Site, viewport: dict[str, int]) -> None:
+    context = browser.new_context(base_url=site.url, viewport=viewport)  # type: ignore[arg-type]
+    page = context.new_page()
+    upload(page, site, f"heron-{viewport['width']}.md", PERSONAL, "text/markdown")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("contains personal data")
+    expect(alert).to_be_focused()
+    expect(alert).not_to_contain_text("pii=")  # the page's own words, not the API's
+    button = page.get_by_role("button", name="Upload and index").bounding_box()
+    shown = alert.bounding_box()
+    assert button is not None and shown is not None
+    assert 0 <= shown["y"] - (button["y"] + button["height"]) < 120  # just below the button
+    assert shown["y"] + shown["height"] <= viewport["height"]  # in view, no scrolling
+    page.get_by_role("button", name="Redact and upload").click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("searchable now")
+    expect(status).to_be_focused()
+    status.get_by_role("link").click()
+    expect(page.locator("main")).to_contain_text("[phone removed]")
+    expect(page.locator("main")).not_to_contain_text("0412 345 678")
+    context.close()
+
+
+def test_upload_as_it_is_asks_first(page: Page, site: Site) -> None:
+    asked: list[str] = []
+
+    def dismiss(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    upload(page, site, "heron-kept.md", PERSONAL.replace(b"Heron", b"Egret"), "text/markdown")
+    expect(page.get_by_role("alert")).to_contain_text("contains personal data")
+    page.get_by_role("button", name="Upload as it is").click()
+    assert asked and "Keep the personal data" in asked[0]
+    expect(page.get_by_role("alert")).to_be_visible()  # dismissed: nothing was sent
+    page.remove_listener("dialog", dismiss)
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Upload as it is").click()
+    expect(page.get_by_role("status")).to_contain_text("searchable now")

@@ -170,3 +170,17 @@ def test_personal_data_is_shown_masked_then_redacted_on_request(client: TestClie
     assert sent.status_code == 303
     page = client.get(sent.headers["location"]).text
     assert "Kestrel outing" in page and "0412" not in page
+
+
+def test_a_refusal_without_javascript_takes_focus_and_names_the_forms_choice(
+        client: TestClient) -> None:
+    note = b"# Plover CoP\n\nCall the carer on 0412 345 678 before the Plover outing.\n"
+    refused = client.post("/upload", files={"file": ("plover.md", note)},
+                          data=form(client, token=TOKEN))
+    assert refused.status_code == 422
+    alert = re.search(r'<div id="upload-error"[^>]*>([^<]*)</div>', refused.text)
+    assert alert is not None and "autofocus" in alert.group(0)
+    assert "If the note holds personal data" in alert.group(1)
+    assert "pii=" not in alert.group(1)
+    # beside the button: the alert comes right after the form's actions
+    assert refused.text.index('id="upload-error"') > refused.text.index("Upload and index")

@@ -21,6 +21,7 @@
     var zone = document.getElementById("dropzone");
     var chosen = document.getElementById("file-chosen");
     var errorBox = document.getElementById("upload-error");
+    var choice = document.getElementById("upload-choice");
     var status = document.getElementById("upload-status");
     var progressArea = document.getElementById("upload-progress-area");
     var bar = document.getElementById("upload-progress");
@@ -83,6 +84,22 @@
       send(data, token);
     });
 
+    // A personal-data refusal: the same upload again, redacted or (once confirmed) as it is.
+    document.getElementById("upload-redact").addEventListener("click", function () {
+      resend("redact");
+    });
+    document.getElementById("upload-keep").addEventListener("click", function () {
+      if (window.confirm("Keep the personal data as it is? Everyone who may see this " +
+                         "document will see it, and search will find it.")) {
+        resend("keep");
+      }
+    });
+
+    function resend(decision) {
+      form.elements.namedItem("pii").value = decision;
+      form.requestSubmit();
+    }
+
     function send(data, token) {
       var xhr = new XMLHttpRequest();
       xhr.open("POST", form.getAttribute("data-api"));
@@ -106,6 +123,8 @@
         } else if (xhr.status === 202 && body && body.id) {
           say("Large file: indexing in the background. You can keep this page open…");
           poll(body.id, token);
+        } else if (body && body.code === "personal-data") {
+          failed(personalDataText(body), true);
         } else {
           failed(detailText(body, xhr.status));
         }
@@ -148,16 +167,26 @@
       status.appendChild(document.createTextNode(
         duplicate ? "This file was already in the Commons. " : "Added and searchable now. "));
       status.appendChild(link);
+      status.focus();
+      form.elements.namedItem("pii").value = ""; // the next file gets its own choice
       input.value = "";
       chosen.hidden = true;
       clearPrefilled();
     }
 
-    function failed(message) {
+    function failed(message, offerChoice) {
       busy(false);
       progressArea.hidden = true;
       status.textContent = "";
       showError(message);
+      choice.hidden = !offerChoice;
+    }
+
+    function personalDataText(body) {
+      var findings = (body.findings || []).slice(0, 10).join("; ");
+      var name = input.files && input.files[0] ? "“" + input.files[0].name + "”" : "This file";
+      return name + " contains personal data: " + findings + ". Redact it (replaced with " +
+        "placeholders such as [phone removed]) or upload it as it is?";
     }
 
     function busy(on) {
@@ -172,11 +201,13 @@
     function showError(message) {
       errorBox.textContent = message;
       errorBox.hidden = false;
+      errorBox.focus(); // beside the button, announced, and where the eye already is
     }
 
     function clearMessages() {
       errorBox.hidden = true;
       errorBox.textContent = "";
+      choice.hidden = true;
       status.textContent = "";
     }
 
