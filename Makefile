@@ -39,7 +39,7 @@ run: install
 
 test: install-test /usr/bin/chromium
 	$(BIN)/ruff check .
-	$(BIN)/mypy store ingest search service bench tests
+	$(BIN)/mypy store ingest search service bench tests harness
 	$(BIN)/pytest
 
 corpus: install-test

@@ -16,6 +16,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from harness.corpus_queries import QUERIES  # noqa: E402
 from ingest.files import discover  # noqa: E402
 from ingest.pipeline import Pipeline  # noqa: E402
 from search.models import Method  # noqa: E402
@@ -23,7 +24,6 @@ from search.retrieval import SearchOptions, search  # noqa: E402
 from store.embedder import Embedder  # noqa: E402
 from store.index import Index  # noqa: E402
 from store.originals import OriginalStore  # noqa: E402
-from tests.test_corpus import QUERIES  # noqa: E402
 
 HARD = [
     ("my manager wants proof that our peer learning group makes any difference",

@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import describe  # noqa: E402
-from bench.practitioner import ANSWERABLE, load_queries  # noqa: E402
 from bench.retrieval import SHARED, open_index  # noqa: E402
+from harness.practitioner_queries import ANSWERABLE, load_queries  # noqa: E402
 from ingest.beir import load_dataset  # noqa: E402
 from ingest.files import discover  # noqa: E402
 from ingest.pipeline import Pipeline  # noqa: E402

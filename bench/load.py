@@ -128,7 +128,7 @@ async def run(url: str, clients: int, seconds: float, seed: int, think: float,
 
 
 def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    from tests.service.conftest import free_port
+    from harness.ports import free_port
 
     data = Path(tempfile.mkdtemp(prefix="commons-load-")) / "data"
     env = {**os.environ, "COMMONS_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}

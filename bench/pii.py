@@ -4,7 +4,7 @@
 
 bench/pii_eval.jsonl holds invented session-note lines, each with its personal data labelled
 as character spans ("kind", "start", "end"); it was written before the name rules and is
-never used to tune them (their development cases are in tests/ingest/pii_cases.py, which
+never used to tune them (their development cases are in harness/pii_cases.py, which
 --dev scores). Detection runs with no names list, as on a hub without one. A found span
 counts as right when it overlaps a labelled span of the same kind; a labelled span counts
 as found when a found span of its kind overlaps it.
@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from harness.pii_cases import CASES, score  # noqa: E402
 from ingest.pii import PiiKind, detect  # noqa: E402
-from tests.ingest.pii_cases import CASES, score  # noqa: E402
 
 EVAL = ROOT / "bench" / "pii_eval.jsonl"
 Span = tuple[str, int, int]
@@ -96,7 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list each miss and false alarm")
     parser.add_argument("--dev", action="store_true",
-                        help="also score the development cases in tests/ingest/pii_cases.py")
+                        help="also score the development cases in harness/pii_cases.py")
     args = parser.parse_args()
     lines = load()
     with_names = sum(any(k == "name" for k, _, _ in spans) for _, spans in lines)

@@ -14,7 +14,6 @@ answered strong, weak and none, against which search/confidence.py's thresholds 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -29,6 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import describe  # noqa: E402
+from harness.practitioner_queries import (  # noqa: E402
+    ANSWERABLE,
+    UNANSWERABLE,
+    Query,
+    load_queries,
+)
 from ingest.files import discover  # noqa: E402
 from ingest.pipeline import Pipeline  # noqa: E402
 from search.metrics import ndcg_at_k  # noqa: E402
@@ -40,22 +45,8 @@ from store.embedder import Embedder  # noqa: E402
 from store.index import Index  # noqa: E402
 from store.originals import OriginalStore  # noqa: E402
 
-QUERIES = ROOT / "bench" / "practitioner_queries.jsonl"
 METHODS = (Method.BM25, Method.DENSE, Method.HYBRID)
-ANSWERABLE = ("everyday", "jargon", "group_decision", "recency", "theory", "pdf_page",
-              "misspelled")
-UNANSWERABLE = ("offtopic", "non_english")
 LOW_CONFIDENCE = {"weak", "none"}
-
-
-@dataclass(frozen=True)
-class Query:
-    id: str
-    type: str
-    text: str
-    judgments: dict[str, int]
-    twin_of: str | None = None
-    page: int | None = None
 
 
 @dataclass
@@ -74,16 +65,6 @@ class Run:
 
     queries: list[Query]
     outcomes: dict[tuple[str, Method], Outcome] = field(default_factory=dict)
-
-
-def load_queries(path: Path = QUERIES) -> list[Query]:
-    queries = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            queries.append(Query(row["id"], row["type"], row["query"], row["judgments"],
-                                 row.get("twin_of"), row.get("page")))
-    return queries
 
 
 def graded_ndcg(ranked: Sequence[str], judgments: Mapping[str, int], k: int = 10) -> float:

@@ -120,7 +120,7 @@ def latencies(folder: Path, embedder: Embedder, n_queries: int, words: list[str]
 
 
 def serve_rss_mb(folder: Path) -> float:
-    from tests.service.conftest import free_port
+    from harness.ports import free_port
 
     port = free_port()
     env = {**os.environ, "COMMONS_DATA_DIR": str(folder), "COMMONS_EMBED_BACKEND": "torch"}

@@ -6,17 +6,16 @@ Shape only; bench/practitioner.py measures how search does on it.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from harness.practitioner_queries import ANSWERABLE, FIELDS, UNANSWERABLE, rows
 from ingest.loaders import load
 from tests.conftest import REPO
 
-QUERIES = REPO / "bench" / "practitioner_queries.jsonl"
 CORPUS = REPO / "corpus"
 MINIMUMS = {
     "everyday": 25,
@@ -29,16 +28,7 @@ MINIMUMS = {
     "offtopic": 25,
     "non_english": 5,
 }
-UNANSWERABLE = {"offtopic", "non_english"}
-FIELDS = {"id", "type", "query", "judgments", "twin_of", "page", "note"}
-
-
-def _rows() -> list[dict[str, Any]]:
-    lines = QUERIES.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
-
-
-ROWS = _rows()
+ROWS = rows()
 BY_ID = {row["id"]: row for row in ROWS}
 
 
@@ -49,6 +39,10 @@ def test_every_row_has_the_fields_and_a_unique_id() -> None:
         assert set(row) == FIELDS, row["id"]
         assert row["type"] in MINIMUMS, row["id"]
         assert row["query"].strip(), row["id"]
+
+
+def test_each_type_is_answerable_or_not() -> None:
+    assert sorted((*ANSWERABLE, *UNANSWERABLE)) == sorted(MINIMUMS)
 
 
 def test_each_type_meets_its_minimum() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.files import make_docx, make_pdf
 from ingest.backup import BackupError, export_archive, import_archive
 from ingest.files import discover
 from ingest.models import Outcome
@@ -15,7 +16,6 @@ from search.retrieval import SearchOptions, search
 from store.embedder import Embedder
 from store.index import Index
 from store.originals import OriginalStore
-from tests.conftest import make_docx, make_pdf
 
 
 def test_round_trip_loses_nothing(pipeline: Pipeline, tmp_path: Path, embedder: Embedder

@@ -1,10 +1,11 @@
-"""Kill -9 during ingest, repair, and nothing accepted is lost (bench/crash.py, smaller)."""
+"""Kill -9 during ingest, repair, and nothing accepted is lost (harness/crash.py, smaller
+than bench/crash.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bench.crash import run
+from harness.crash import run
 
 
 def test_kill_during_ingest_loses_nothing(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import io
 import docx
 import pytest
 
-from bench.hostile import huge_table, merged_column, nested_tables, wide_span, word_document
+from harness.hostile import huge_table, merged_column, nested_tables, wide_span, word_document
 from ingest.errors import NoTextError, UnreadableFile
 from ingest.loaders import load
 from ingest.loaders.docx import MAX_BLOCKS, MAX_PIECES

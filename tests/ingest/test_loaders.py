@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from harness.files import make_docx, make_pdf
 from ingest.errors import MetadataError, NoTextError, UnreadableFile, UnsupportedFileType
 from ingest.loaders import load
-from tests.conftest import make_docx, make_pdf
 
 MARKDOWN = b"""---
 title: Calm Starts to the School Day

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench.hostile import repeated_paragraphs, word_document
+from harness.files import make_docx, make_pdf
+from harness.hostile import repeated_paragraphs, word_document
 from ingest.errors import NoTextError, UnreadableFile, UnsupportedFileType
 from ingest.loaders import load
 from ingest.parse_worker import ParseWorker
-from tests.conftest import make_docx, make_pdf
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,7 @@ import itertools
 
 import pytest
 
-from ingest.pii import Finding, PiiKind, PiiPolicy, detect, placeholder, redact
-from tests.ingest.pii_cases import (
+from harness.pii_cases import (
     CASES,
     NAMES,
     NAMES_IN_CONTEXT,
@@ -17,6 +16,7 @@ from tests.ingest.pii_cases import (
     Case,
     score,
 )
+from ingest.pii import Finding, PiiKind, PiiPolicy, detect, placeholder, redact
 
 
 def kinds_and_texts(text: str, names: tuple[str, ...] = ()) -> list[tuple[PiiKind, str]]:

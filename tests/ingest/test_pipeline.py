@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.files import make_docx, make_pdf
 from ingest.files import discover
 from ingest.models import Outcome, Overrides
 from ingest.pipeline import Item, Pipeline
@@ -16,7 +17,6 @@ from store.errors import ModelMismatchError
 from store.index import Index
 from store.originals import OriginalStore
 from store.records import Filters, Kind
-from tests.conftest import make_docx, make_pdf
 
 PRACTICE = """---
 title: Engaging Parents Who Stay Away

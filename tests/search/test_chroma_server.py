@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from harness.files import make_pdf
+from harness.ports import free_port
 from ingest.files import discover
 from ingest.models import Outcome
 from ingest.pipeline import Pipeline
@@ -21,8 +23,6 @@ from store.embedder import Embedder
 from store.index import Index
 from store.originals import OriginalStore
 from store.records import Filters, Kind
-from tests.conftest import make_pdf
-from tests.service.conftest import free_port
 
 
 @pytest.fixture(scope="module")

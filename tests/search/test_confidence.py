@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.practitioner import load_queries
+from harness.practitioner_queries import load_queries
 from ingest.pipeline import Pipeline
 from search.confidence import NONE_COSINE, STRONG_COSINE, Confidence, Evidence, judge
 from search.language import guess_language

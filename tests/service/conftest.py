@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from harness.ports import free_port
 from service.app import create_app
 from service.settings import Settings
 from store.embedder import Embedder
@@ -27,12 +27,6 @@ def client(tmp_path: Path, embedder: Embedder) -> Iterator[TestClient]:
     settings = Settings(data_dir=tmp_path / "data", api_tokens=TOKEN, max_upload_mb=1)
     with TestClient(create_app(settings, embedder=embedder)) as test_client:
         yield test_client
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Server:

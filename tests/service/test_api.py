@@ -9,10 +9,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 from pypdf import PdfReader, PdfWriter
 
+from harness.files import make_docx, make_pdf
 from service.app import create_app
 from service.settings import Settings
 from store.embedder import Embedder
-from tests.conftest import make_docx, make_pdf
 from tests.service.conftest import AUTH
 
 NOTE = b"""---

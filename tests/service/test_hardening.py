@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from tests.conftest import make_docx, make_pdf
+from harness.files import make_docx, make_pdf
 from tests.service.conftest import AUTH, TOKEN, Server
 
 COMMONS = str(Path(sys.executable).parent / "commons")

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bench.hostile import cases
+from harness.hostile import cases
 from tests.service.conftest import AUTH, TOKEN, Server
 
 TIME_BOUND_S = 60  # the client gives up (and the test fails) past this, per file

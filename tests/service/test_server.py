@@ -6,7 +6,7 @@ import time
 
 import httpx
 
-from tests.conftest import make_pdf
+from harness.files import make_pdf
 from tests.service.conftest import AUTH, Server
 
 

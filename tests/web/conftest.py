@@ -20,7 +20,8 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import REPO, make_pdf
+from harness.files import make_pdf
+from tests.conftest import REPO
 from tests.service.conftest import TOKEN, Server
 
 CHROMIUM = "/usr/bin/chromium"

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Dialog, FilePayload, Page, expect
 
-from tests.conftest import make_docx, make_pdf
+from harness.files import make_docx, make_pdf
 from tests.web.conftest import PDF_TITLE, SYNC_PDF_PAGES, Site
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from harness.files import make_pdf
 from service.app import create_app
 from service.settings import Settings
 from store.embedder import Embedder
-from tests.conftest import make_pdf
 from tests.service.conftest import AUTH, TOKEN
 from tests.web.conftest import form_token
 
