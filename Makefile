@@ -37,7 +37,16 @@ run: install
 		exit 1; \
 	fi
 
-test: install-test /usr/bin/chromium
+# axe-core checks the pages' accessibility in the browser tests (npm registry, pinned).
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+$(AXE): | $(BIN)/python
+	@command -v npm >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+		else echo "The accessibility tests need npm: run 'sudo apt-get install npm'"; exit 1; fi; }
+	npm install --prefix $(VENV)/axe --no-audit --no-fund --silent axe-core@4.14.1
+
+test: install-test /usr/bin/chromium $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/mypy store ingest search service bench tests harness
 	$(BIN)/pytest

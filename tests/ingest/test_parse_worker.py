@@ -59,12 +59,12 @@ def test_a_file_that_needs_too_much_memory_is_refused() -> None:
     with ParseWorker(timeout_s=120, memory_mb=200, workers=1) as pool:
         with pytest.raises(UnreadableFile, match="needed more than 200 MB of memory to read"):
             pool.load(hungry, "hungry.docx")
-        assert pool.load(b"Next\n\nStill reading.", "next.txt").text == "Still reading."
+        assert pool.load(b"Still reading.", "next.txt").text == "Still reading."
 
 
 def test_close_stops_the_workers() -> None:
     pool = ParseWorker(workers=2)
-    assert pool.load(b"A\n\nSome text.", "a.txt").text == "Some text."
+    assert pool.load(b"Some text.", "a.txt").text == "Some text."
     processes = list(pool._pool._pool_manager.worker_manager.workers.values())
     assert len(processes) == 2 and all(p.is_alive() for p in processes)
     pool.close()

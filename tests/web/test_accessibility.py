@@ -1,0 +1,54 @@
+"""axe-core (from npm, installed by `make test`) finds no violation on any page, in the light
+and the dark colour scheme, at desktop and phone sizes, in Debian's chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser
+
+from tests.conftest import REPO
+from tests.service.conftest import AUTH
+from tests.web.conftest import Site
+
+AXE = REPO / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+RUN = """async (rules) => (await axe.run(document, {runOnly: {type: 'tag', values: rules}}))
+  .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    assert AXE.exists(), f"axe-core is missing at {AXE}: `make test` installs it with npm"
+    return Path(AXE).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def paths(site: Site) -> list[str]:
+    docs = httpx.get(f"{site.url}/api/documents", headers=AUTH, timeout=30).json()["items"]
+    return ["/", "/?q=mentoring+older+students", "/?q=xyzzyqqq+blorf", "/browse", "/upload",
+            f"/documents/{docs[0]['id']}", "/login"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_no_page_has_an_accessibility_violation(
+        browser: Browser, site: Site, axe_source: str, paths: list[str], scheme: str,
+        width: int) -> None:
+    context = browser.new_context(base_url=site.url, color_scheme=scheme,  # type: ignore[arg-type]
+                                  viewport={"width": width, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.goto("/")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == {"light": "rgb(246, 245, 241)", "dark": "rgb(16, 24, 28)"}[scheme]
+    found = {}
+    for path in paths:
+        page.goto(path)
+        page.evaluate(axe_source)
+        violations = page.evaluate(RUN, RULES)
+        if violations:
+            found[path] = violations
+    context.close()
+    assert not found, found
