@@ -6,7 +6,6 @@ import dataclasses
 import json
 import os
 import sqlite3
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -535,7 +534,3 @@ def evaluate(
             )
         )
     console.print(table)
-
-
-def main() -> None:  # pragma: no cover
-    sys.exit(app())
