@@ -141,6 +141,13 @@ class Part:
     blocks: tuple[Block, ...] = field(default_factory=tuple)
 
 
+def section_anchor(path: Iterable[str]) -> str:
+    """The anchor of a heading path on the document page, which a search result links to:
+    `section-` and the path's words, lower case, joined by '-' (ASCII letters and digits)."""
+    words = re.findall(r"[a-z0-9]+", " ".join(path).lower())
+    return "section-" + "-".join(words)[:80] if words else ""
+
+
 def outline(sections: Sequence[tuple[Sequence[str], str, int | None]]) -> list[Part]:
     """The document as headings, page markers and text, from (heading path, text, page).
 
@@ -150,7 +157,8 @@ def outline(sections: Sequence[tuple[Sequence[str], str, int | None]]) -> list[P
     parts: list[Part] = []
     shown: tuple[str, ...] = ()
     page: int | None = None
-    for number, (path, text, section_page) in enumerate(sections, start=1):
+    anchors: set[str] = set()  # a path that comes back keeps the anchor of its first place
+    for path, text, section_page in sections:
         if section_page is not None and section_page != page:
             page = section_page
             parts.append(Part("page", label=f"Page {page}", anchor=f"page-{page}"))
@@ -159,8 +167,11 @@ def outline(sections: Sequence[tuple[Sequence[str], str, int | None]]) -> list[P
         while common < min(len(path), len(shown)) and path[common] == shown[common]:
             common += 1
         for depth in range(common, len(path)):
+            anchor = section_anchor(path[: depth + 1])
+            anchor = "" if anchor in anchors else anchor
+            anchors.add(anchor)
             parts.append(Part("heading", level=min(depth + 2, 4), label=path[depth],
-                              anchor=f"section-{number}" if depth == len(path) - 1 else ""))
+                              anchor=anchor))
         shown = path
         parts.append(Part("text", blocks=tuple(text_blocks(text, reflow=section_page is not None))))
     return parts

@@ -35,7 +35,8 @@ def _environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(static_url=static_url, kind_label=fmt.kind_label,
                        page_label=fmt.page_label, date_label=fmt.date_label,
-                       heading_label=fmt.heading_label, file_label=fmt.file_label,
+                       heading_label=fmt.heading_label, section_anchor=fmt.section_anchor,
+                       file_label=fmt.file_label,
                        pages_label=fmt.pages_label, kinds=list(Kind), sorts=BROWSE_SORTS)
     return env
 

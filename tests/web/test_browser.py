@@ -126,8 +126,11 @@ def test_keyboard_and_phone_width(browser: Browser, site: Site) -> None:
     page = context.new_page()
     for path in ("/?q=mentoring+older+students", "/", "/browse", "/upload"):
         page.goto(path)
-        page.keyboard.press("Tab")
-        expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+        if "?q=" in path:  # after a search, focus starts at the results (tested below)
+            expect(page.locator("#results")).to_be_focused()
+        else:
+            page.keyboard.press("Tab")
+            expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
         unlabelled = page.evaluate(
             "[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
@@ -185,3 +188,38 @@ def test_upload_as_it_is_asks_first(page: Page, site: Site) -> None:
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="Upload as it is").click()
     expect(page.get_by_role("status")).to_contain_text("searchable now")
+
+
+def test_after_a_search_the_results_are_where_focus_is(browser: Browser, site: Site) -> None:
+    context = browser.new_context(base_url=site.url, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto("/?q=Lighthouse+mentoring+scheme+for+Year+7")
+    expect(page.locator("#results")).to_be_focused()
+    presses = 0
+    while presses < 10:  # the first result is a few Tab presses away, not forty
+        page.keyboard.press("Tab")
+        presses += 1
+        if page.evaluate("document.activeElement.closest('article.hit') !== null"):
+            break
+    assert presses < 10, "no result reached within 10 Tab presses"
+    # on a phone the related readings are one link away from the top of the results (practices
+    # only here: this small hub's readings would all be among the results otherwise)
+    page.goto("/?q=older+students+mentoring+younger+ones&kind=practice")
+    jump = page.get_by_role("link", name=re.compile(r"^Related readings \(\d+\)$"))
+    expect(jump).to_be_visible()
+    jump.click()
+    expect(page).to_have_url(re.compile(r"#readings$"))
+    expect(page.get_by_role("complementary", name="Related readings")).to_be_in_viewport()
+    # a passage's section or page opens the document there, the heading marked
+    page.goto("/?q=Lighthouse+mentoring+scheme+for+Year+7")
+    hit = page.locator("article.hit").filter(has_text=PDF_TITLE)
+    hit.locator(".passage a.page").first.click()
+    expect(page).to_have_url(re.compile(r"/documents/[^#]+#page-3$"))
+    expect(page.locator("#page-3")).to_be_visible()
+    page.goto("/?q=calming+a+shouting+teenager+with+body+language+and+voice")
+    link = page.locator("article.hit .passage a.path").first
+    target = str(link.get_attribute("href")).split("#")[1]
+    link.click()
+    expect(page.locator(f"[id='{target}']")).to_be_visible()
+    assert page.evaluate("document.querySelector(':target') !== null")
+    context.close()

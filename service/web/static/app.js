@@ -4,6 +4,7 @@
 
 (function () {
   collapseFiltersOnPhones();
+  focusResults();
   var form = document.getElementById("upload-form");
   if (form) enhanceUpload(form);
 
@@ -13,6 +14,15 @@
     if (panel && !panel.hasAttribute("data-active") &&
         window.matchMedia("(max-width: 48rem)").matches) {
       panel.open = false;
+    }
+  }
+
+  // After a search, start where the answers are: focus (and so screen readers) land on the
+  // results, not at the top of the filters.
+  function focusResults() {
+    var results = document.getElementById("results");
+    if (results && new URLSearchParams(window.location.search).get("q") && !window.location.hash) {
+      results.focus();
     }
   }
 
