@@ -7,6 +7,8 @@ import json
 import os
 import sqlite3
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -51,15 +53,22 @@ err = Console(stderr=True, soft_wrap=True)
 PREPARING = "Preparing the search model (once per data folder, about 10 to 30 s)"
 
 
+@contextmanager
+def _preparing(settings: Settings) -> Iterator[None]:
+    """A spinner and a word while the model is prepared (once per data folder), else nothing."""
+    if not model_needs_preparing(settings):
+        yield
+        return
+    with err.status(PREPARING + "..."):
+        yield
+    err.print(PREPARING + ": done.")
+
+
 def _open(adopt_model: bool = False) -> Runtime:
     settings = Settings()
     try:
-        if model_needs_preparing(settings):
-            with err.status(PREPARING + "..."):
-                runtime = open_runtime(settings, adopt_model=adopt_model)
-            err.print(PREPARING + ": done.")
-            return runtime
-        return open_runtime(settings, adopt_model=adopt_model)
+        with _preparing(settings):
+            return open_runtime(settings, adopt_model=adopt_model)
     except (SearchError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -461,10 +470,7 @@ def serve(
 
     settings = Settings()
     try:
-        if model_needs_preparing(settings):
-            with err.status(PREPARING + "..."):
-                application = create_app(settings, host=host)
-        else:
+        with _preparing(settings):
             application = create_app(settings, host=host)
     except (SearchError, RuntimeError) as exc:
         err.print(f"[red]error:[/red] {exc}")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ingest.fields import LIMITS
+from ingest.models import Section
 from search.confidence import Confidence
 from search.models import Hit, Passage
 from store.jobs import JobRecord
@@ -102,6 +104,12 @@ class DocumentList(BaseModel):
     limit: int
     items: list[DocumentOut]
 
+    @classmethod
+    def of(cls, items: Sequence[DocumentRecord], total: int, offset: int,
+           limit: int) -> DocumentList:
+        return cls(total=total, offset=offset, limit=limit,
+                   items=[DocumentOut.of(d) for d in items])
+
 
 class SectionOut(BaseModel):
     heading_path: list[str]
@@ -111,6 +119,12 @@ class SectionOut(BaseModel):
 
 class DocumentDetail(DocumentOut):
     sections: list[SectionOut]
+
+    @classmethod
+    def with_sections(cls, doc: DocumentRecord, sections: Sequence[Section]) -> DocumentDetail:
+        return cls(**DocumentOut.of(doc).model_dump(), sections=[
+            SectionOut(heading_path=list(s.heading_path), text=s.text, page=s.page)
+            for s in sections])
 
 
 class UploadOut(DocumentOut):

@@ -159,6 +159,18 @@ def _queue(jobs: JobQueue, caller: Caller, name: str, data: bytes,
     return jobs.submit(name, data, owner=caller.user_id, request=request)
 
 
+def document_filters(kind: Kind | None = None, community: str | None = None,
+                     tags: Sequence[str] = (), date_from: date | None = None,
+                     date_to: date | None = None) -> Filters:
+    """Filters from what a person chose (empty choices are no restriction); the caller's
+    view is added by the operation that uses them."""
+    return Filters(
+        kind=kind, community=community or None, tags=tuple(t for t in tags if t),
+        date_from=date_from.isoformat() if date_from else None,
+        date_to=date_to.isoformat() if date_to else None,
+    )
+
+
 def list_documents(runtime: Runtime, caller: Caller, filters: Filters, sort: str = "title",
                    limit: int = 50, offset: int = 0) -> tuple[list[DocumentRecord], int]:
     """A page of the documents the caller may see, and how many there are in all."""

@@ -9,30 +9,36 @@ from ingest.uploads import upload_item, upload_overrides
 from service.accounts import Caller, Role
 from service.jobs import JobQueue
 from service.operations.audit import AuditAction, record
-from service.operations.permissions import visible_document
+from service.operations.permissions import NotAllowed, require_write_into, visible_document
 from service.runtime import Runtime
 from store.errors import DocumentNotFoundError
 from store.jobs import JobRecord, JobStatus
 from store.records import DocumentRecord, Viewer
 
 
+def uploader_of(job: JobRecord) -> Caller:
+    """The uploader of a queued upload, with the rights they had when it was queued."""
+    viewer = Viewer(**(job.request or {}).get("viewer", {}))
+    return Caller(Role.ADMIN if viewer.admin else Role.CONTRIBUTOR, viewer.user_id,
+                  tuple(viewer.communities))
+
+
 def run_upload(runtime: Runtime, job: JobRecord, payload: bytes) -> IngestResult:
     """A queued upload, checked and indexed like any other (the uploader's rights apply)."""
     request = job.request or {}
-    viewer = Viewer(**request.get("viewer", {}))
+    uploader = uploader_of(job)
+    viewer = uploader.viewer
     overrides = upload_overrides(request.get("overrides", {}))
     item = upload_item(job.filename, payload, overrides, may_see=viewer.sees)
     prepared = runtime.pipeline.prepare(item)
     if isinstance(prepared, IngestResult):
         return prepared
-    if not viewer.writes_into(prepared.doc.community):
-        reason = (f"you may add documents only to your own communities, not to "
-                  f"'{prepared.doc.community}'")
-        return IngestResult(item.source, Outcome.FAILED, reason=reason)
+    try:
+        require_write_into(uploader, prepared.doc.community)
+    except NotAllowed as exc:
+        return IngestResult(item.source, Outcome.FAILED, reason=str(exc), error=exc)
     result = runtime.write_large(prepared)
     if result.outcome in (Outcome.ADDED, Outcome.UPDATED) and result.document is not None:
-        uploader = Caller(Role.ADMIN if viewer.admin else Role.CONTRIBUTOR, viewer.user_id,
-                          viewer.communities)
         record(runtime, uploader, AuditAction.UPLOAD, result.document.id,
                result.document.source)
     return result
@@ -55,9 +61,7 @@ def job_state(runtime: Runtime, jobs: JobQueue, caller: Caller, job_id: str,
     if caller.role is not Role.ADMIN and not owner:
         return None
     if uploader and job.owner:  # see the result as the uploader would
-        viewer = (job.request or {}).get("viewer", {})
-        caller = Caller(Role.ADMIN if viewer.get("admin") else Role.CONTRIBUTOR,
-                        viewer.get("user_id"), tuple(viewer.get("communities", ())))
+        caller = uploader_of(job)
     document = None
     if job.status is JobStatus.DONE and job.doc_id:
         try:

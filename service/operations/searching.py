@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -13,6 +13,7 @@ from search.retrieval import diverse
 from search.spelling import speller_for
 from search.trust import trusted_search
 from service.accounts import Caller
+from service.operations.documents import document_filters
 from service.runtime import Runtime
 from store.records import Filters, Kind
 
@@ -42,12 +43,9 @@ class SearchRequest:
 
     def filters(self, caller: Caller) -> Filters:
         """The request's filters, always restricted to what the caller may see."""
-        return Filters(
-            viewer=caller.viewer, kind=self.kind, community=self.community or None,
-            tags=tuple(t for t in self.tags if t),
-            date_from=self.date_from.isoformat() if self.date_from else None,
-            date_to=self.date_to.isoformat() if self.date_to else None,
-        )
+        chosen = document_filters(self.kind, self.community, self.tags, self.date_from,
+                                  self.date_to)
+        return replace(chosen, viewer=caller.viewer)
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,10 @@ from service.schemas import (
     JobOut,
     MetadataPatch,
     RelatedOut,
-    SectionOut,
     UploadOut,
 )
 from store.jobs import JobRecord
-from store.records import Filters, Kind, Visibility
+from store.records import Kind, Visibility
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -105,24 +104,16 @@ def list_documents(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> DocumentList:
     """Documents by kind, community, tag and date; sorted by title, date, -date or added."""
-    filters = Filters(
-        kind=kind, community=community or None, tags=tuple(t for t in tag or [] if t),
-        date_from=date_from.isoformat() if date_from else None,
-        date_to=date_to.isoformat() if date_to else None,
-    )
+    filters = documents.document_filters(kind, community, tag or (), date_from, date_to)
     items, total = documents.list_documents(runtime, caller, filters, sort=sort, limit=limit,
                                             offset=offset)
-    return DocumentList(total=total, offset=offset, limit=limit,
-                        items=[DocumentOut.of(d) for d in items])
+    return DocumentList.of(items, total, offset, limit)
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, responses=ERRORS)
 def get_document(runtime: RuntimeDep, caller: ReaderDep, doc_id: str) -> DocumentDetail:
     """Metadata and the document's sections (with their page for PDFs)."""
-    doc, sections = documents.read_document(runtime, caller, doc_id)
-    return DocumentDetail(**DocumentOut.of(doc).model_dump(), sections=[
-        SectionOut(heading_path=list(s.heading_path), text=s.text, page=s.page)
-        for s in sections])
+    return DocumentDetail.with_sections(*documents.read_document(runtime, caller, doc_id))
 
 
 @router.get("/{doc_id}/file", responses=ERRORS, response_class=Response)

@@ -21,7 +21,6 @@ from service.schemas import (
     Facets,
     HitOut,
     JobOut,
-    SectionOut,
 )
 from service.web.format import Part, outline
 from service.web.forms import PAGE_SIZE, BrowseForm, SearchForm
@@ -71,18 +70,14 @@ def _listing(runtime: Runtime, caller: Caller, filters: Filters, sort: str, limi
              offset: int = 0) -> DocumentList:
     items, total = documents.list_documents(runtime, caller, filters, sort=sort, limit=limit,
                                             offset=offset)
-    return DocumentList(total=total, offset=offset, limit=limit,
-                        items=[DocumentOut.of(d) for d in items])
+    return DocumentList.of(items, total, offset, limit)
 
 
 def _documents(runtime: Runtime, caller: Caller, kind: Kind | None = None, sort: str = "title",
                limit: int = PAGE_SIZE, form: SearchForm | None = None) -> list[DocumentOut]:
     form = form or SearchForm()
-    filters = Filters(
-        kind=kind or form.kind, community=form.community or None, tags=tuple(form.tags),
-        date_from=form.date_from.isoformat() if form.date_from else None,
-        date_to=form.date_to.isoformat() if form.date_to else None,
-    )
+    filters = documents.document_filters(kind or form.kind, form.community, form.tags,
+                                         form.date_from, form.date_to)
     return _listing(runtime, caller, filters, sort, limit).items
 
 
@@ -151,9 +146,7 @@ class DocumentPage:
 def document_page(runtime: Runtime, caller: Caller, doc_id: str) -> DocumentPage:
     """Raises store.errors.DocumentNotFoundError for an unknown id."""
     doc, sections = documents.read_document(runtime, caller, doc_id)
-    detail = DocumentDetail(**DocumentOut.of(doc).model_dump(), sections=[
-        SectionOut(heading_path=list(s.heading_path), text=s.text, page=s.page)
-        for s in sections])
+    detail = DocumentDetail.with_sections(doc, sections)
     parts = outline([(s.heading_path, s.text, s.page) for s in sections])
     related = [HitOut.of(h) for h in documents.related(runtime, caller, doc_id, k=RELATED)]
     return DocumentPage(detail, parts, related)
