@@ -358,6 +358,8 @@ NOT_NAMES: tuple[str, ...] = (
     "Members from Lincoln and Preston joined online.",
     "The Jordan River school cluster meets in May.",
     "Victoria Police joined the family violence forum.",
+    "Placement moves: reducing the Harm of a move for her son.",
+    "The April-May round went well for the 4-year-old.",
     "The Circle of Security course runs on Thursdays in August.",
     "Kin Connect carers' morning tea was full again.",
     "Journal of Child Psychology and Psychiatry, 59(4).",

@@ -126,6 +126,9 @@ class _Candidate:
         return self.tokens[0]
 
 
+_CALENDAR = W.MONTHS | W.WEEKDAYS | W.SEASONS
+
+
 def _tokens(text: str) -> list[_Token]:
     out = []
     for m in TOKEN.finditer(text):
@@ -135,6 +138,8 @@ def _tokens(text: str) -> list[_Token]:
             word = word[:-2] if word[-2] in "'\u2019" else word[:-1]
         if not any(c.islower() for c in word):
             continue  # AK, JR's, DOB, NSW: initials and acronyms
+        if "-" in word and all(fold(part) in _CALENDAR for part in word.split("-")):
+            continue  # "April-May", "Monday-Friday": a span of the calendar
         out.append(_Token(m.start(), m.start() + len(word), fold(word), possessive))
     return out
 
@@ -247,8 +252,8 @@ def _medium(text: str, c: _Candidate, lex: Lexicon, full_names: bool,
     if not _given(c.head.key, lex, ordinary=True):
         return False
     before = text[max(0, c.start - 20) : c.start].split()
-    if before and fold(before[-1]) in W.PLACE_PREPOSITIONS:
-        return False
+    if before and fold(before[-1]) in W.PLACE_PREPOSITIONS | W.DETERMINERS:
+        return False  # "moved from Hamilton", "reducing the Harm of a move"
     if full_names and len(c.tokens) > 1 and any(_known(t.key, lex) for t in c.tokens[1:]):
         return True
     i = bisect.bisect(ends, c.start)  # the sentence the name is in

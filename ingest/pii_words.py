@@ -98,6 +98,9 @@ PLACE_WORDS = _words(
 PLACE_PREPOSITIONS = _words("in at from near around across outside inside towards via")
 """Words before a name-like word that usually make it a place: "moved from Hamilton"."""
 
+DETERMINERS = _words("the a an these those each every any some another")
+"""Words before a name-like word that make it a thing: "the Harm of a move", "a Grace period"."""
+
 NAME_WORDS = _words("named called nicknamed")
 """Words that introduce a name: "a boy called Leo", "the girl, named Ana"."""
 
