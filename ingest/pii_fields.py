@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ingest.pii import Finding, PiiKind, detect
+from ingest.pii_lexicon import fold, lexicon
 
 _SEPARATOR = re.compile(r"_|(?<!\d)[-.]|[-.](?!\d)")
 _WORD_START = re.compile(r"(?<![^\W\d_])[^\W\d_]")
@@ -82,8 +83,21 @@ def stem_as_text(stem: str) -> str:
 
 
 def filename_place(filename: str, names: Sequence[str], authors: Sequence[str]) -> Place:
+    """A lower-case stem was capitalised word by word, so a role word before a capitalised
+    word says nothing there ("father-inclusive-practice"): a name found in it must be in the
+    name lists or the uploader's list."""
     stem = PurePosixPath(filename).stem
-    return field_place("in the file name", stem_as_text(stem), names, authors)
+    place = field_place("in the file name", stem_as_text(stem), names, authors)
+    if stem != stem.lower():
+        return place
+    listed = {fold(n) for name in names for n in name.split()}
+    lex = lexicon()
+    kept = tuple(
+        f for f in place.findings
+        if f.kind is not PiiKind.NAME
+        or any(fold(w) in lex.names or fold(w) in listed for w in f.text.split())
+    )
+    return Place(place.where, place.text, kept)
 
 
 def redact_filename(filename: str, findings: Sequence[Finding]) -> str:

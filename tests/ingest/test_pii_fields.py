@@ -12,6 +12,7 @@ from fpdf import FPDF
 from ingest.loaders import load
 from ingest.models import LoadedDocument, PiiDecision, Section
 from ingest.pii import PiiPolicy
+from ingest.pii_fields import filename_place
 from ingest.pii_guard import Carried, PersonalDataFound, guard
 
 SECRETS = ("Jayden", "Miller", "14/03/2015", "14-03-2015", "0412 345 678", "jr.home@example.org")
@@ -146,3 +147,14 @@ def test_warn_and_keep_index_as_given_and_say_where_without_values() -> None:
         assert guarded.document is document and guarded.rendition is None
         assert "in the title" in guarded.warnings[0]
         assert_no_secret(" ".join(guarded.warnings))
+
+
+@pytest.mark.parametrize(("filename", "found"), [
+    ("father-inclusive-practice.md", []),  # a role word before an ordinary word
+    ("grandparent-carers-support-group.md", []),
+    ("mum-ana-notes.md", ["Ana"]),
+    ("her-son-amir-review.txt", ["Amir"]),
+])
+def test_a_lower_case_file_name_flags_only_real_names(filename: str, found: list[str]) -> None:
+    place = filename_place(filename, [], [])
+    assert [f.text for f in place.findings] == found
