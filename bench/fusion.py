@@ -8,6 +8,9 @@ lexical and dense candidates of every query once, through the real index, then s
 fusion variant on the same candidates. The variant with the best mean over the sets (SciFact
 train, not test) is printed last; the hub's defaults are set from it, never per set.
 Indexes come from bench/.cache/ (built by bench/retrieval.py with the same backend).
+
+A second table does the same for pseudo-relevance feedback in the lexical leg
+(search/feedback.py): each setting's lexical rankings, fused as the hub fuses by default.
 """
 
 from __future__ import annotations
@@ -32,9 +35,10 @@ from harness.practitioner_queries import ANSWERABLE, load_queries  # noqa: E402
 from ingest.beir import load_dataset  # noqa: E402
 from ingest.files import discover  # noqa: E402
 from ingest.pipeline import Pipeline  # noqa: E402
+from search.feedback import Feedback  # noqa: E402
 from search.fusion import FusionMode, Normalisation, Ranking, fuse  # noqa: E402
 from search.metrics import ndcg_at_k  # noqa: E402
-from search.retrieval import by_document, lexical_candidates  # noqa: E402
+from search.retrieval import SearchOptions, by_document, lexical_candidates  # noqa: E402
 from store.embedder import Embedder  # noqa: E402
 from store.index import Index  # noqa: E402
 from store.originals import OriginalStore  # noqa: E402
@@ -52,6 +56,20 @@ class Candidates:
     dense: dict[str, Ranking]
     qrels: Mapping[str, Mapping[str, int]]
     source_of: Callable[[str], str]
+    # lexical rankings with each feedback setting of FEEDBACK, by its label
+    with_feedback: dict[str, dict[str, Ranking]]
+
+
+FEEDBACK: dict[str, Feedback] = {
+    "weight 0.3": Feedback(weight=0.3, full_weight_terms=1000),
+    "weight 0.5": Feedback(weight=0.5, full_weight_terms=1000),
+    "weight 0.5, less past 10 terms": Feedback(weight=0.5, full_weight_terms=10),
+    "weight 0.7, less past 8 terms": Feedback(weight=0.7, full_weight_terms=8),
+    "weight 0.5, 5 documents, less past 10 terms": Feedback(
+        documents=5, weight=0.5, full_weight_terms=10),
+    "weight 0.5, 20 terms, less past 10 terms": Feedback(
+        terms=20, weight=0.5, full_weight_terms=10),
+}
 
 
 def collect(name: str, index: Index, queries: Mapping[str, str],
@@ -67,8 +85,19 @@ def collect(name: str, index: Index, queries: Mapping[str, str],
             dense[qid] = by_document(ranking)
     for qid in ids:
         lexical[qid] = by_document(lexical_candidates(index, queries[qid], Filters(), limit))
+    with_feedback: dict[str, dict[str, Ranking]] = {
+        label: {q: by_document(lexical_candidates(index, queries[q], Filters(), limit, fb))
+                for q in ids}
+        for label, fb in FEEDBACK.items()
+    }
     sources = {d.id: d.source for d in index.catalog.all_documents()}
-    return Candidates(name, lexical, dense, qrels, sources.__getitem__)
+    return Candidates(name, lexical, dense, qrels, sources.__getitem__, with_feedback)
+
+
+def score_feedback(c: Candidates, label: str | None, variant: Variant) -> float:
+    """A set's nDCG@10 with the lexical rankings of one feedback setting (None: without)."""
+    lexical = c.lexical if label is None else c.with_feedback[label]
+    return score(Candidates(c.name, lexical, c.dense, c.qrels, c.source_of, {}), variant)
 
 
 def score(c: Candidates, variant: Variant) -> float:
@@ -161,6 +190,21 @@ def main() -> None:
         average = mean(figures[c.name] for c in tuning)
         best = max(best, (average, label))
         print(f"| {label} | " + " | ".join(f"{figures[c.name]:.4f}" for c in sets)
+              + f" | {average:.4f} |", flush=True)
+    print(f"\nbest mean: {best[1]} ({best[0]:.4f})")
+
+    defaults = SearchOptions()
+    hub = _convex(defaults.normalisation, defaults.weights[1])
+    print(f"\nFeedback in the lexical leg, fused as the hub fuses (convex "
+          f"{defaults.normalisation.value}, dense {defaults.weights[1]}):\n")
+    print("| feedback | " + " | ".join(c.name for c in sets) + " | mean |")
+    print("|---|" + "---|" * (len(sets) + 1))
+    best = (-1.0, "")
+    for setting in [None, *FEEDBACK]:
+        figures = {c.name: score_feedback(c, setting, hub) for c in sets}
+        average = mean(figures[c.name] for c in tuning)
+        best = max(best, (average, setting or "none"))
+        print(f"| {setting or 'none'} | " + " | ".join(f"{figures[c.name]:.4f}" for c in sets)
               + f" | {average:.4f} |", flush=True)
     print(f"\nbest mean: {best[1]} ({best[0]:.4f})")
 

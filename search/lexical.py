@@ -30,7 +30,11 @@ def match_expression(query: str) -> str | None:
     ... retrieval") rank much better so: CISI bm25 nDCG@10 0.32 -> 0.38 on whole documents.
     Terms are quoted so that no user input is read as FTS5 syntax.
     """
-    terms = analyze([query])[0][:MAX_QUERY_TERMS]
+    return any_of(analyze([query])[0][:MAX_QUERY_TERMS])
+
+
+def any_of(terms: list[str]) -> str | None:
+    """An FTS5 MATCH expression for analysed terms, any of which may match."""
     if not terms:
         return None
     return " OR ".join(_fts_phrase([t]) for t in terms)

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
 
 from search.dense import retriever_for
 from search.diversity import mmr, relative
+from search.feedback import Feedback, combine, expansion_terms, top_terms, weight_for
 from search.fusion import FusionMode, Normalisation, Ranking, fuse
-from search.lexical import match_expression, phrase_expression
+from search.lexical import any_of, match_expression, phrase_expression
 from search.models import Hit, Method, Passage
 from search.passages import content_first
 from search.recency import HEAD as RECENT_HEAD
 from search.recency import favour_recent, wants_recent
 from search.snippets import QueryTerms, query_terms, snippet_for
+from store.analysis import analyze
 from store.errors import VectorStoreUnavailable
 from store.index import Index
 from store.records import ChunkRecord, Filters, Kind, doc_id_of
@@ -44,6 +46,8 @@ class SearchOptions:
     fusion: FusionMode = FusionMode.CONVEX
     weights: tuple[float, float] = (0.4, 0.6)  # lexical, dense
     normalisation: Normalisation = Normalisation.ZSCORE
+    # The lexical leg of hybrid and rerank adds words its best matches share (search.feedback).
+    feedback: Feedback = field(default_factory=Feedback)
     rerank_top: int = 30
     snippets: bool = True
     recency: bool = True  # "last session" questions favour recent session notes
@@ -69,11 +73,25 @@ def _tag_filter(index: Index, filters: Filters) -> Filters:
     return replace(filters, tags=(), doc_ids=tuple(d.id for d in docs))
 
 
-def lexical_candidates(index: Index, query: str, filters: Filters, limit: int) -> Ranking:
+def lexical_candidates(
+    index: Index, query: str, filters: Filters, limit: int, feedback: Feedback | None = None
+) -> Ranking:
+    """BM25 candidates, with the feedback query's scores added when `feedback` is given."""
     expression = match_expression(query)
     if expression is None:
         return []
-    return index.catalog.lexical_search(expression, filters, limit)
+    first = index.catalog.lexical_search(expression, filters, limit)
+    if feedback is None or feedback.weight <= 0 or not first:
+        return first
+    said = set(analyze([query])[0])
+    top = first[: feedback.documents]
+    stored = index.catalog.indexed_terms([key for key, _ in top])
+    words = expansion_terms(top_terms(top, stored), said, feedback.terms)
+    expanded = any_of(words)
+    if expanded is None:
+        return first
+    second = index.catalog.lexical_search(expanded, filters, limit)
+    return combine(first, second, weight_for(feedback, len(said)), limit)
 
 
 def by_document(ranking: Ranking) -> list[tuple[str, float]]:
@@ -136,7 +154,8 @@ def search(
     pending = retriever_for(index).submit(query, filters, limit) if dense else None
     rankings: list[Ranking] = []
     if lexical:
-        rankings.append(lexical_candidates(index, query, filters, limit))
+        feedback = options.feedback if options.method in (Method.HYBRID, Method.RERANK) else None
+        rankings.append(lexical_candidates(index, query, filters, limit, feedback))
     if pending is not None:
         try:
             rankings.append(pending.result())

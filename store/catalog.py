@@ -454,6 +454,19 @@ class Catalog:
                 found[row["id"]] = _chunk_from_row(row)
         return found
 
+    def indexed_terms(self, chunk_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The analysed terms the full-text index holds for each chunk (for query feedback)."""
+        ids = list(chunk_ids)[:500]
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._query(
+            "SELECT c.id AS id, f.terms AS terms FROM chunks c "
+            f"JOIN chunks_fts f ON f.rowid = c.rowid WHERE c.id IN ({marks})",
+            ids,
+        )
+        return {r["id"]: str(r["terms"]).split() for r in rows}
+
     def chunk_count(self) -> int:
         return int(self._query("SELECT COUNT(*) FROM chunks")[0][0])
 

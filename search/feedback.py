@@ -1,0 +1,75 @@
+"""Pseudo-relevance feedback: words the best lexical matches share, searched for as well.
+
+A short query often misses the words its answers use ("flow over a wing" where the answers
+say "boundary layer" and "airfoil"). The best few lexical matches are mostly on topic, so
+the words they use most are a cheap second query; its scores are added, at a weight, to the
+first query's (in the spirit of RM3, Lavrenko and Croft 2001; Abdul-Jaleel et al. 2004). A
+long request already says what it means, and feedback drifts from it, so the weight falls
+as the query grows. bench/fusion.py and docs/benchmarks.md hold the measurements.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from search.fusion import Ranking
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """How much feedback the lexical leg of a search takes; weight 0 turns it off."""
+
+    documents: int = 10  # best lexical matches read for feedback words
+    terms: int = 10  # words added as a second query
+    weight: float = 0.5  # of the second query's scores, for a query of `full_weight_terms`
+    full_weight_terms: int = 10  # longer queries get proportionally less
+
+
+def expansion_terms(
+    top: Sequence[tuple[Sequence[str], float]], query: Collection[str], count: int
+) -> list[str]:
+    """The `count` words most used by the best matches (weighted by score), not in the query.
+
+    `top` holds each match's analysed terms with its BM25 score, best first. A match's
+    weight falls exponentially with its score's distance from the best, and each word
+    counts by its share of the match's words, so one long chunk does not dominate.
+    """
+    if not top or count <= 0:
+        return []
+    best = max(score for _, score in top)
+    weights: dict[str, float] = {}
+    for terms, score in top:
+        if not terms:
+            continue
+        share = math.exp(score - best) / len(terms)
+        for term, n in Counter(terms).items():
+            if term not in query:
+                weights[term] = weights.get(term, 0.0) + share * n
+    ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [term for term, _ in ranked[:count]]
+
+
+def weight_for(feedback: Feedback, query_terms: int) -> float:
+    """The feedback weight for a query of this many distinct terms."""
+    if query_terms <= 0:
+        return 0.0
+    return feedback.weight * min(1.0, feedback.full_weight_terms / query_terms)
+
+
+def combine(first: Ranking, second: Ranking, weight: float, limit: int) -> list[tuple[str, float]]:
+    """First-query scores plus `weight` times the feedback query's, best first."""
+    scores: dict[str, float] = {}
+    for key, score in first:
+        scores[key] = score
+    for key, score in second:
+        scores[key] = scores.get(key, 0.0) + weight * score
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+def top_terms(ranking: Ranking, terms: Mapping[str, Sequence[str]]
+              ) -> list[tuple[Sequence[str], float]]:
+    """The matches of `ranking` paired with their analysed terms, in ranking order."""
+    return [(terms[key], score) for key, score in ranking if key in terms]
