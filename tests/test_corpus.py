@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pypdf
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from harness.corpus_queries import QUERIES
@@ -37,11 +41,44 @@ def test_every_corpus_file_ingests(corpus_data: tuple[Path, str]) -> None:
         and not any(part.startswith("_") for part in p.relative_to(CORPUS).parts)
     ]
     assert report["summary"]["failed"] == 0, [r for r in report["results"] if r["reason"]]
-    assert report["summary"]["added"] == len(supported) >= 43
+    assert report["summary"]["added"] == len(supported) >= 150
     kinds = [r["source"].split("/")[0] for r in report["results"]]
-    assert kinds.count("practices") >= 20
-    assert kinds.count("session-notes") >= 12
-    assert kinds.count("readings") >= 10
+    assert kinds.count("practices") >= 60
+    assert kinds.count("session-notes") >= 60
+    assert kinds.count("readings") >= 25
+
+
+def test_session_notes_run_over_18_months_in_seven_communities() -> None:
+    notes = sorted(p for p in (CORPUS / "session-notes").rglob("*.*"))
+    communities = {p.parent.name for p in notes}
+    assert len(communities) >= 7, communities
+    days = sorted(dt.date.fromisoformat(p.name[:10]) for p in notes)
+    assert (days[-1] - days[0]).days >= 18 * 30, (days[0], days[-1])
+
+
+def test_long_readings_are_pdfs_of_15_pages_or_more() -> None:
+    pages = {p.name: len(pypdf.PdfReader(p).pages) for p in (CORPUS / "readings").glob("*.pdf")}
+    assert len([n for n in pages.values() if n >= 15]) >= 4, pages
+
+
+def controlled_tags() -> set[str]:
+    """The tag list of corpus/README.md: the first column of its Tags table."""
+    text = (CORPUS / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Tags") :]
+    return set(re.findall(r"^\| `([a-z-]+)` \|", section, re.MULTILINE))
+
+
+def test_every_document_is_tagged_from_the_controlled_list() -> None:
+    allowed = controlled_tags()
+    assert 20 <= len(allowed) <= 50
+    for path in CORPUS.rglob("*.md"):
+        if path.name == "README.md":
+            continue
+        match = re.match(r"\A---\n(.*?)\n---\n", path.read_text(encoding="utf-8"), re.DOTALL)
+        assert match, path
+        tags = yaml.safe_load(match.group(1)).get("tags", [])
+        assert 2 <= len(tags) <= 5, path
+        assert set(tags) <= allowed, (path, set(tags) - allowed)
 
 
 @pytest.fixture(scope="module")
