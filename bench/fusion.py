@@ -61,8 +61,8 @@ class Candidates:
 
 
 FEEDBACK: dict[str, Feedback] = {
-    "weight 0.3": Feedback(weight=0.3, full_weight_terms=1000),
-    "weight 0.5": Feedback(weight=0.5, full_weight_terms=1000),
+    "weight 0.3": Feedback(weight=0.3, full_weight_terms=None),
+    "weight 0.5": Feedback(weight=0.5, full_weight_terms=None),
     "weight 0.5, less past 10 terms": Feedback(weight=0.5, full_weight_terms=10),
     "weight 0.7, less past 8 terms": Feedback(weight=0.7, full_weight_terms=8),
     "weight 0.5, 5 documents, less past 10 terms": Feedback(

@@ -3,9 +3,10 @@
 A short query often misses the words its answers use ("flow over a wing" where the answers
 say "boundary layer" and "airfoil"). The best few lexical matches are mostly on topic, so
 the words they use most are a cheap second query; its scores are added, at a weight, to the
-first query's (in the spirit of RM3, Lavrenko and Croft 2001; Abdul-Jaleel et al. 2004). A
-long request already says what it means, and feedback drifts from it, so the weight falls
-as the query grows. bench/fusion.py and docs/benchmarks.md hold the measurements.
+first query's (in the spirit of RM3, Lavrenko and Croft 2001; Abdul-Jaleel et al. 2004).
+The weight (0.3, the same for every query length) is the setting with the best mean nDCG@10
+over SciFact, Cranfield, CISI and the practitioner queries (bench/fusion.py, table in
+docs/benchmarks.md); weighting long requests less measured no better.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ class Feedback:
 
     documents: int = 10  # best lexical matches read for feedback words
     terms: int = 10  # words added as a second query
-    weight: float = 0.5  # of the second query's scores, for a query of `full_weight_terms`
-    full_weight_terms: int = 10  # longer queries get proportionally less
+    weight: float = 0.3  # of the second query's scores
+    # None: the same weight for every query; n: queries longer than n terms get less, in
+    # proportion (measured, not chosen: bench/fusion.py)
+    full_weight_terms: int | None = None
 
 
 def expansion_terms(
@@ -56,6 +59,8 @@ def weight_for(feedback: Feedback, query_terms: int) -> float:
     """The feedback weight for a query of this many distinct terms."""
     if query_terms <= 0:
         return 0.0
+    if feedback.full_weight_terms is None:
+        return feedback.weight
     return feedback.weight * min(1.0, feedback.full_weight_terms / query_terms)
 
 
