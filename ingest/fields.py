@@ -86,8 +86,20 @@ def _many(name: str, values: Iterable[object], each: int, most: int) -> tuple[st
     return unique
 
 
+_TAG_JOINS = re.compile(r"[\s_\-\u2010-\u2015]+")
+
+
+def tag(value: object) -> str:
+    """One tag in its one spelling: lower case, words joined by single hyphens.
+
+    "Early Years", "early_years" and "early--years " are all "early-years", so the tag facet
+    keeps one entry per idea, whoever typed it and however.
+    """
+    return _TAG_JOINS.sub("-", clean_text(value).casefold()).strip("-")
+
+
 def tags(values: Iterable[object]) -> tuple[str, ...]:
-    return _many("tag", values, LIMITS.tag, LIMITS.tags)
+    return _many("tag", (tag(v) for v in values), LIMITS.tag, LIMITS.tags)
 
 
 def authors(values: Iterable[object]) -> tuple[str, ...]:

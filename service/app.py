@@ -17,7 +17,7 @@ from search.spelling import speller_for
 from service import errors, security, web
 from service.jobs import JobQueue
 from service.operations.jobs import run_upload
-from service.routes import documents, search, system
+from service.routes import documents, search, system, tags
 from service.runtime import open_runtime
 from service.schemas import API_VERSION
 from service.settings import Settings
@@ -79,7 +79,7 @@ def create_app(
     )
     app.state.runtime = runtime
     app.state.jobs = jobs
-    for module in (search, documents, system):
+    for module in (search, documents, tags, system):
         app.include_router(module.router, prefix="/api")
     web.install(app)
     errors.install(app)

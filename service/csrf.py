@@ -34,7 +34,8 @@ CSRF_COOKIE = "commons_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-FORM_PATHS = frozenset({"/login", "/logout", "/upload"})  # their handlers check the form field
+# Plain HTML forms: their handlers check the form field instead of the header.
+FORM_PATHS = frozenset({"/login", "/logout", "/upload", "/tags/merge"})
 EXPIRED = ("This form is out of date or did not come from this Commons' own page. "
            "Reload the page and try again.")
 

@@ -18,6 +18,7 @@ class AuditAction(StrEnum):
     SIGN_IN = "sign-in"
     USER_ADD = "user-add"
     USER_REMOVE = "user-remove"
+    TAG_MERGE = "tag-merge"
 
 
 def record(runtime: Runtime, caller: Caller, action: AuditAction, doc_id: str | None = None,

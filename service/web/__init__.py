@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from service.web import signin
+from service.web import signin, tags
 from service.web.render import STATIC_DIR
 from service.web.routes import router
 
@@ -18,4 +18,5 @@ def install(app: FastAPI) -> None:
     """Add the pages and their static files to the app (one call from service/app.py)."""
     app.include_router(router)
     app.include_router(signin.router)
+    app.include_router(tags.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -29,7 +29,7 @@ def axe_source() -> str:
 def paths(site: Site) -> list[str]:
     docs = httpx.get(f"{site.url}/api/documents", headers=AUTH, timeout=30).json()["items"]
     return ["/", "/?q=mentoring+older+students", "/?q=xyzzyqqq+blorf", "/browse", "/upload",
-            f"/documents/{docs[0]['id']}", "/login"]
+            "/tags", f"/documents/{docs[0]['id']}", "/login"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
