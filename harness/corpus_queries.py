@@ -26,4 +26,17 @@ QUERIES: list[tuple[str, str]] = [
      "practices/cop-online-and-hybrid.md"),
     ("Bridges transition passport for a grandparent carer",
      "session-notes/early-years/2026-03-12-bridges-passport-calm-corner.docx"),
+    # documents added when the corpus grew to 151
+    ("found fresh cuts on a student's arm, what do I do first",
+     "practices/first-response-to-self-harm.md"),
+    ("teenager being blackmailed over a nude photo",
+     "practices/sextortion-and-image-based-abuse.md"),
+    ("what to cover when handing over between shifts in a residential unit",
+     "practices/shift-handovers-residential-care.md"),
+    ("what did the family support group decide about rent arrears",
+     "session-notes/family-support/2025-09-11-kitchen-table-pilot-rent-arrears-alert.txt"),
+    ("reflection-in-action and the swampy lowlands of practice",
+     "readings/schon-1983-reflective-practitioner.pdf"),
+    ("three stages of recovery from trauma: safety, remembrance, reconnection",
+     "readings/herman-1992-trauma-and-recovery.pdf"),
 ]

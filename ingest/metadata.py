@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -79,6 +80,16 @@ def community_from_path(source: str) -> str | None:
     return None
 
 
+def default_visibility(kind: Kind, community: str | None,
+                       defaults: Sequence[tuple[Kind, Visibility]]) -> Visibility:
+    """Who sees a document whose upload and file do not say: its kind's default, except that
+    community visibility needs a community (without one: public)."""
+    chosen = dict(defaults).get(kind, Visibility.PUBLIC)
+    if chosen is Visibility.COMMUNITY and not community:
+        return Visibility.PUBLIC
+    return chosen
+
+
 def title_from_filename(filename: str) -> str:
     """A file name made readable: `2026-03-12-calm_corner-plan.md` -> 'Calm corner plan'."""
     stem = _LEADING_DATE.sub("", PurePosixPath(filename).stem)
@@ -116,9 +127,13 @@ def resolve(
             "--kind"
         )
     date_match = _LEADING_DATE.match(PurePosixPath(filename).name)
-    visibility = overrides.visibility or meta.get("visibility") or Visibility.PUBLIC.value
+    community = fields.community(
+        overrides.community or meta.get("community") or community_from_path(placed)
+    )
+    visibility = overrides.visibility or meta.get("visibility")
     try:
-        visible_to = Visibility(str(visibility).strip().lower())
+        visible_to = (Visibility(str(visibility).strip().lower()) if visibility
+                      else default_visibility(kind, community, overrides.default_visibility))
     except ValueError as exc:
         raise MetadataError(
             f"visibility '{visibility}' is not one of public, community, private"
@@ -129,9 +144,7 @@ def resolve(
         "owner": overrides.owner,
         "title": fields.title(given_title or title_from_filename(filename)),
         "kind": kind,
-        "community": fields.community(
-            overrides.community or meta.get("community") or community_from_path(placed)
-        ),
+        "community": community,
         "tags": fields.tags(
             overrides.tags if overrides.tags is not None else parse_list(meta.get("tags"))
         ),

@@ -54,8 +54,12 @@ class Overrides:
     date: str | None = None
     default_kind: Kind | None = None  # used only when neither the file nor its folder says
     pii: PiiDecision | None = None  # the uploader's decision on personal data
-    visibility: Visibility | None = None  # None: the file's own, else public
+    visibility: Visibility | None = None  # None: the file's own, else the kind's default
     owner: str | None = None  # the user who uploaded it
+    # (kind, visibility) pairs: who sees a document of that kind when neither the upload nor
+    # the file says; a kind not listed is public. Community visibility applies only to a
+    # document with a community (without one it is public, as it always was).
+    default_visibility: tuple[tuple[Kind, Visibility], ...] = ()
 
     def __post_init__(self) -> None:
         """Values given as text (a form, JSON) become the enums; an unknown one is refused."""
@@ -68,6 +72,8 @@ class Overrides:
                 except ValueError as exc:
                     choices = ", ".join(e.value for e in enum)
                     raise MetadataError(f"{name} '{value}' is not one of {choices}") from exc
+        pairs = tuple((Kind(k), Visibility(v)) for k, v in self.default_visibility)
+        object.__setattr__(self, "default_visibility", pairs)  # saved as lists, read back
 
 
 class Outcome(StrEnum):

@@ -28,7 +28,7 @@ from ingest.models import IngestResult, Outcome, Overrides, PiiDecision
 from search.confidence import Confidence
 from search.models import Hit, Method
 from service.accounts import COMMAND_LINE
-from service.operations import documents, searching, users
+from service.operations import documents, searching, tags, users
 from service.operations.searching import SearchRequest
 from service.runtime import (
     Runtime,
@@ -39,7 +39,7 @@ from service.runtime import (
 )
 from service.settings import Settings
 from store.errors import SearchError
-from store.records import Filters, Kind
+from store.records import Filters, Kind, Visibility
 
 app = typer.Typer(
     help="Practice Commons: ingest practices, session notes and readings; search them.",
@@ -140,6 +140,10 @@ def ingest(
     pii: Annotated[
         str | None, typer.Option(help="Personal data found: 'redact' it or 'keep' it.")
     ] = None,
+    visibility: Annotated[str | None, typer.Option(
+        help="public, community or private. Default: each file's own, else public (a folder "
+        "ingested by an admin is shared as it is; uploads follow COMMONS_*_VISIBILITY).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
 ) -> None:
     """Ingest files (Markdown, text, PDF, Word) into the index; unchanged files are skipped."""
@@ -149,8 +153,12 @@ def ingest(
             raise typer.Exit(2)
     if pii not in (None, "redact", "keep"):
         raise typer.BadParameter("--pii is 'redact' or 'keep'")
+    try:
+        chosen = Visibility(visibility.lower()) if visibility else None
+    except ValueError as exc:
+        raise typer.BadParameter("--visibility is public, community or private") from exc
     overrides = Overrides(kind=_kind(kind), community=community,
-                          pii=PiiDecision(pii) if pii else None)
+                          pii=PiiDecision(pii) if pii else None, visibility=chosen)
     items = list(discover(paths, overrides))
     runtime = _open()
     results: list[IngestResult] = []
@@ -282,6 +290,7 @@ def docs(
                         "community": d.community,
                         "date": d.date,
                         "tags": list(d.tags),
+                        "visibility": d.visibility.value,
                     }
                     for d in listed
                 ]
@@ -353,6 +362,43 @@ def users_list() -> None:
     for u in found:
         table.add_row(u.id, u.role.value, ", ".join(u.communities), u.created_at)
     console.print(table)
+
+
+tags_app = typer.Typer(help="Tags: the ones in use, and merging near-duplicates.",
+                       no_args_is_help=True)
+app.add_typer(tags_app, name="tags")
+
+
+@tags_app.command("list")
+def tags_list() -> None:
+    """List the tags in use, most used first, with their number of documents."""
+    runtime = _open()
+    try:
+        counts = tags.in_use(runtime, COMMAND_LINE)
+    finally:
+        runtime.close()
+    table = Table("tag", "documents")
+    for name, count in counts.items():
+        table.add_row(name, str(count))
+    console.print(table)
+
+
+@tags_app.command("merge")
+def tags_merge(
+    source: Annotated[str, typer.Argument(help="The tag to retire, e.g. aces")],
+    target: Annotated[str, typer.Argument(help="The tag to keep, e.g. trauma-informed")],
+) -> None:
+    """Replace one tag by another on every document (each change is in the audit log)."""
+    runtime = _open()
+    try:
+        done = tags.merge(runtime, COMMAND_LINE, source, target)
+    except MetadataError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    finally:
+        runtime.close()
+    console.print(f"Merged '{done.source}' into '{done.target}' on {done.changed} "
+                  f"document{'s' if done.changed != 1 else ''}.")
 
 
 @users_app.command("remove")

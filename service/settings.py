@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.pii import DEFAULT_PII_POLICY, PiiPolicy
 from search.fusion import FusionMode
+from store.records import Kind, Visibility
 
 
 class Settings(BaseSettings):
@@ -81,6 +82,14 @@ class Settings(BaseSettings):
     pii_names_file: Path | None = Field(
         None, description="A text file of names (one a line) to treat as personal data."
     )
+    note_visibility: Visibility = Field(
+        Visibility.COMMUNITY, description="Who sees an uploaded session note when the upload "
+        "does not say: community (default: the members of its community; a note with no "
+        "community is public), public or private.")
+    practice_visibility: Visibility = Field(
+        Visibility.PUBLIC, description="The same for an uploaded practice guide.")
+    reading_visibility: Visibility = Field(
+        Visibility.PUBLIC, description="The same for an uploaded reading.")
     api_tokens: str = Field("", description="Comma-separated bearer tokens allowed to write.")
     read_token: str | None = Field(None, description="If set, reads need this bearer token.")
     allow_anonymous: bool = Field(
@@ -93,6 +102,13 @@ class Settings(BaseSettings):
             return ()
         lines = self.pii_names_file.read_text(encoding="utf-8").splitlines()
         return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+    @property
+    def default_visibility(self) -> tuple[tuple[Kind, Visibility], ...]:
+        """Who sees an upload of each kind when neither the upload nor the file says."""
+        return ((Kind.SESSION_NOTE, self.note_visibility),
+                (Kind.PRACTICE, self.practice_visibility),
+                (Kind.READING, self.reading_visibility))
 
     @property
     def tokens(self) -> set[str]:

@@ -51,7 +51,7 @@ class UploadRequest:
     tags: Sequence[str] | None = None
     authors: Sequence[str] | None = None
     date: date | None = None
-    visibility: Visibility = Visibility.PUBLIC
+    visibility: Visibility | None = None  # None: the file's own, else the kind's default
     pii: PiiDecision | None = None  # None: the hub's policy (COMMONS_PII_POLICY)
 
 
@@ -104,7 +104,7 @@ def upload(runtime: Runtime, jobs: JobQueue, caller: Caller,
     limit = settings.max_upload_mb * 1_048_576
     if len(request.data) > limit:
         raise FileTooLarge(f"'{name}' is over the {settings.max_upload_mb} MB upload limit")
-    overrides = upload_overrides(caller, request)
+    overrides = upload_overrides(caller, request, settings.default_visibility)
     require_write_into(caller, overrides.community)
     item = upload_item(name, request.data, overrides, may_see=caller.viewer.sees)
     pages = pdf_page_count(request.data) if suffix == ".pdf" else None
@@ -130,9 +130,11 @@ def _answered(result: IngestResult) -> Uploaded:
     return Uploaded(result)
 
 
-def upload_overrides(caller: Caller, request: UploadRequest) -> Overrides:
+def upload_overrides(caller: Caller, request: UploadRequest,
+                     default_visibility: tuple[tuple[Kind, Visibility], ...] = ()) -> Overrides:
     """The request's metadata, cleaned and bounded as on every other way in."""
     overrides = Overrides(
+        default_visibility=default_visibility,
         kind=request.kind, default_kind=Kind.SESSION_NOTE,
         community=fields.community(request.community),
         title=fields.clean_text(request.title or "") or None,
@@ -165,7 +167,8 @@ def document_filters(kind: Kind | None = None, community: str | None = None,
     """Filters from what a person chose (empty choices are no restriction); the caller's
     view is added by the operation that uses them."""
     return Filters(
-        kind=kind, community=community or None, tags=tuple(t for t in tags if t),
+        kind=kind, community=community or None,
+        tags=tuple(dict.fromkeys(t for t in map(fields.tag, tags) if t)),
         date_from=date_from.isoformat() if date_from else None,
         date_to=date_to.isoformat() if date_to else None,
     )

@@ -60,9 +60,11 @@ def upload_document(
     date: Annotated[date | None, Form()] = None,
     authors: Annotated[str | None, Form(max_length=MAX_LIST_CHARS,
                                         description="Comma-separated roles or names.")] = None,
-    visibility: Annotated[Visibility, Form(
+    visibility: Annotated[Visibility | None, Form(
         description="public, community (members of its community) or private (you and "
-        "admins).")] = Visibility.PUBLIC,
+        "admins). Default: the file's own, else its kind's default (COMMONS_NOTE_VISIBILITY: "
+        "community; COMMONS_PRACTICE_VISIBILITY and COMMONS_READING_VISIBILITY: public); a "
+        "note with no community is public.")] = None,
     pii: Annotated[PiiDecision | None, Form(
         description="If the document holds personal data: redact it, or keep it as it is. "
         "Without a choice the hub's policy applies (COMMONS_PII_POLICY).")] = None,

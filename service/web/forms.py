@@ -25,12 +25,13 @@ def parse_kind(value: str | None) -> Kind | None:
         return None
 
 
-def parse_visibility(value: str | None) -> Visibility:
-    """The form's choice; public when none (the API's default) or not one of the three."""
+def parse_visibility(value: str | None) -> Visibility | None:
+    """The form's choice; None (the kind's default, a setting) when none or not one of the
+    three."""
     try:
-        return Visibility(value) if value else Visibility.PUBLIC
+        return Visibility(value) if value else None
     except ValueError:
-        return Visibility.PUBLIC
+        return None
 
 
 def parse_date(value: str | None) -> date | None:

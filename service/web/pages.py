@@ -161,6 +161,7 @@ class UploadPage:
     tags: list[str]
     allowed_types: list[str]
     max_mb: int
+    default_visibility: dict[str, str]  # kind -> visibility, as the settings say
 
 
 def upload_page(runtime: Runtime, caller: Caller) -> UploadPage:
@@ -170,6 +171,7 @@ def upload_page(runtime: Runtime, caller: Caller) -> UploadPage:
         needs_token=not caller.at_least(Role.CONTRIBUTOR), communities=sorted(facets["community"]),
         tags=sorted(facets["tags"]), allowed_types=list(settings.allowed_types),
         max_mb=settings.max_upload_mb,
+        default_visibility={k.value: v.value for k, v in settings.default_visibility},
     )
 
 

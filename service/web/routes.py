@@ -11,9 +11,11 @@ from starlette.responses import Response
 from service.accounts import SESSION_COOKIE
 from service.csrf import CSRF_FIELD, EXPIRED, form_allowed, job_key, key_opens, server_secret
 from service.deps import CallerDep, JobsDep, ReaderDep, RuntimeDep
+from service.operations import users
 from service.web import pages
 from service.web.forms import BrowseForm, SearchForm, parse_kind, parse_visibility
 from service.web.render import render
+from service.web.signin import keep_signed_in
 from service.web.uploads import UploadFields, UploadOutcome, upload_from_form
 from store.errors import DocumentNotFoundError
 
@@ -93,7 +95,12 @@ def upload_submit(
         location = outcome.location
         if outcome.job_id:  # the uploader may not be signed in: give them the job's key
             location += f"?key={job_key(server_secret(request.app), outcome.job_id)}"
-        return RedirectResponse(location, status_code=303)
+        response = RedirectResponse(location, status_code=303)
+        # A token typed into the form signs its holder in, as /login does: the note they
+        # just added may be visible only to their community, and they should see it.
+        signed_in = users.sign_in(runtime, token.strip(), request.cookies.get(SESSION_COOKIE)) \
+            if token.strip() else None
+        return keep_signed_in(request, response, signed_in[1]) if signed_in else response
     return render(request, "upload.html", status=outcome.status, section="upload",
                   page=pages.upload_page(runtime, caller), fields=fields, error=outcome.error)
 

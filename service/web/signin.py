@@ -35,7 +35,11 @@ def login_submit(request: Request, runtime: RuntimeDep,
         return render(request, "login.html", status=401, section="login",
                       error="That token is not valid. Ask the person who runs your Commons.")
     _, session = signed_in
-    response = RedirectResponse("/", status_code=303)
+    return keep_signed_in(request, RedirectResponse("/", status_code=303), session)
+
+
+def keep_signed_in(request: Request, response: Response, session: str) -> Response:
+    """The response, setting the session cookie (HttpOnly, SameSite=Lax, 12 hours)."""
     response.set_cookie(
         SESSION_COOKIE, session,
         max_age=SESSION_HOURS * 3600, httponly=True, samesite="lax",

@@ -34,7 +34,7 @@ class UploadFields:
     date: str = ""
     authors: str = ""
     pii: str = ""  # "", "redact" or "keep": what to do if personal data is found
-    visibility: Visibility = Visibility.PUBLIC
+    visibility: Visibility | None = None  # None: the kind's default (Settings.*_visibility)
 
 
 @dataclass(frozen=True)

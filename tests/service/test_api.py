@@ -18,6 +18,7 @@ from tests.service.conftest import AUTH
 NOTE = b"""---
 title: School Mental Health CoP - March
 community: School Mental Health
+visibility: public
 tags: [school-avoidance]
 date: 2026-03-05
 ---

@@ -14,7 +14,8 @@ def test_upload_search_delete_over_http(server: Server) -> None:
     note = b"# Youth Justice CoP\n\n## Actions\n\nTK will pilot the Harbour bail hostel roster.\n"
     with httpx.Client(base_url=server.url, timeout=60) as http:
         created = http.post("/api/documents", files={"file": ("yj.md", note)},
-                            data={"community": "Youth Justice"}, headers=AUTH)
+                            data={"community": "Youth Justice", "visibility": "public"},
+                            headers=AUTH)
         assert created.status_code == 201, created.text
         doc_id = created.json()["id"]
         hits = http.get("/api/search", params={"q": "bail hostel roster"}).json()["results"]

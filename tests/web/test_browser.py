@@ -223,3 +223,32 @@ def test_after_a_search_the_results_are_where_focus_is(browser: Browser, site: S
     expect(page.locator(f"[id='{target}']")).to_be_visible()
     assert page.evaluate("document.querySelector(':target') !== null")
     context.close()
+
+
+def test_tags_are_suggested_as_typed_and_merged_on_their_page(
+        browser: Browser, site: Site) -> None:
+    context = browser.new_context(base_url=site.url)
+    page = context.new_page()
+    page.goto("/upload")
+    tags = page.get_by_label("Tags")
+    tags.fill("youth-justice, rest")  # the hub's tags complete the word after the last comma
+    suggested = page.locator("#tag-suggestions option")
+    expect(suggested).to_have_count(1)
+    expect(suggested.first).to_have_attribute("value", "youth-justice, restorative-practice")
+    body = b"# Heron Walk roster\n\nThe Heron Walk homework club roster for term 2.\n"
+    made = httpx.post(f"{site.url}/api/documents", files={"file": ("heron.md", body)},
+                      data={"tags": "Heron Walk, Rosters"},
+                      headers={"Authorization": f"Bearer {site.token}"}, timeout=60)
+    assert made.json()["tags"] == ["heron-walk", "rosters"]
+    page.goto("/login")
+    page.get_by_label("Your token").fill(site.token)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/tags")
+    page.get_by_label("Tag to retire").fill("Rosters")
+    page.get_by_label("Tag to keep").fill("heron-walk")
+    page.get_by_role("button", name="Merge").click()
+    outcome = page.locator("#merge-outcome")
+    expect(outcome).to_contain_text("Merged 'rosters' into 'heron-walk' on 1 document.")
+    expect(outcome).to_be_focused()
+    expect(page.get_by_role("cell", name="rosters", exact=True)).to_have_count(0)
+    context.close()

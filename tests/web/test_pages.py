@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from harness.files import make_pdf
+from service.accounts import SESSION_COOKIE
 from service.app import create_app
 from service.settings import Settings
 from store.embedder import Embedder
@@ -36,10 +37,19 @@ def form(client: TestClient, **fields: str) -> dict[str, str]:
     return {"csrf_token": form_token(client, "/upload"), **fields}
 
 
+@pytest.fixture(autouse=True)
+def signed_out(client: TestClient) -> Iterator[None]:
+    """Each test starts signed out: a token typed into the upload form signs its holder in."""
+    client.cookies.clear()
+    yield
+    client.cookies.clear()
+
+
 @pytest.fixture(scope="module")
 def note_id(client: TestClient) -> str:
     created = client.post("/api/documents", files={"file": ("yj.md", NOTE)},
-                          data={"community": "Youth Justice", "tags": "re-entry"}, headers=AUTH)
+                          data={"community": "Youth Justice", "tags": "re-entry",
+                                "visibility": "public"}, headers=AUTH)
     assert created.status_code in (200, 201), created.text
     return str(created.json()["id"])
 
@@ -89,6 +99,7 @@ def test_the_form_posts_without_javascript(client: TestClient) -> None:
     assert re.fullmatch(r"/documents/[^/?]+\?added=new", sent.headers["location"])
     page = client.get(sent.headers["location"])
     assert "can be found in search now" in page.text and "Early Years" in page.text
+    assert SESSION_COOKIE in client.cookies  # the token typed into the form signed them in
     again = client.post("/upload", files={"file": ("pelican.md", note)},
                         data=form(client, token=TOKEN))
     assert again.headers["location"].endswith("?added=duplicate")
@@ -109,6 +120,7 @@ def test_a_long_pdf_posted_without_javascript_gets_a_job_page(client: TestClient
     # the key in the address is what shows the job to its uploader; without it, or with
     # another, the job is as if it did not exist
     job_page = sent.headers["location"].split("?")[0]
+    client.cookies.clear()  # signed out: the form's token had signed them in
     assert client.get(job_page).status_code == 404
     assert client.get(job_page, params={"key": "0" * 32}).status_code == 404
 

@@ -5,8 +5,31 @@
 (function () {
   collapseFiltersOnPhones();
   focusResults();
+  focusOutcome();
   var form = document.getElementById("upload-form");
   if (form) enhanceUpload(form);
+  suggestEachTag(document.getElementById("tags"), document.getElementById("tag-suggestions"));
+
+  // The tags field holds a list: suggest the hub's tags for the word being typed after the
+  // last comma, keeping the ones before it (a datalist alone only completes the whole field).
+  function suggestEachTag(field, list) {
+    if (!field || !list) return;
+    var known = Array.prototype.map.call(list.options, function (o) { return o.value; });
+    field.addEventListener("input", function () {
+      var cut = field.value.lastIndexOf(",");
+      var before = cut < 0 ? "" : field.value.slice(0, cut + 1) + " ";
+      var typed = field.value.slice(cut + 1).trim().toLowerCase().replace(/[\s_]+/g, "-");
+      var chosen = before.split(",").map(function (t) { return t.trim(); });
+      list.textContent = "";
+      known.filter(function (t) {
+        return t.indexOf(typed) === 0 && chosen.indexOf(t) < 0;
+      }).slice(0, 20).forEach(function (t) {
+        var option = document.createElement("option");
+        option.value = before + t;
+        list.appendChild(option);
+      });
+    });
+  }
 
   // On a phone the filters sit above the results: fold them away unless some are in use.
   function collapseFiltersOnPhones() {
@@ -19,6 +42,12 @@
 
   // After a search, start where the answers are: focus (and so screen readers) land on the
   // results, not at the top of the filters.
+  // A form's outcome (e.g. a tag merge) takes focus, so it is seen and announced.
+  function focusOutcome() {
+    var outcome = document.querySelector("[data-focus]");
+    if (outcome) outcome.focus();
+  }
+
   function focusResults() {
     var results = document.getElementById("results");
     if (results && new URLSearchParams(window.location.search).get("q") && !window.location.hash) {
@@ -129,7 +158,7 @@
       xhr.addEventListener("load", function () {
         var body = parseJson(xhr.responseText);
         if (xhr.status === 200 || xhr.status === 201) {
-          finished(body, Boolean(body && body.duplicate));
+          signedIn(token).then(function () { finished(body, Boolean(body && body.duplicate)); });
         } else if (xhr.status === 202 && body && body.id) {
           say("Large file: indexing in the background. You can keep this page open…");
           poll(body.id, token);
@@ -148,6 +177,17 @@
       xhr.send(data);
     }
 
+    // A token typed into the form signs its holder in, as /login does (the form without
+    // JavaScript does the same): a note visible only to its community is then theirs to open.
+    function signedIn(token) {
+      if (!token) return Promise.resolve();
+      var body = new URLSearchParams();
+      body.set("token", token);
+      body.set("csrf_token", csrfToken());
+      return fetch("/login", { method: "POST", body: body, credentials: "same-origin",
+                               redirect: "manual" }).catch(function () {});
+    }
+
     function poll(jobId, token) {
       var headers = { Accept: "application/json" };
       if (token) headers.Authorization = "Bearer " + token;
@@ -158,7 +198,9 @@
         .then(function (answer) {
           var job = answer.job;
           if (!answer.ok) failed(detailText(job, 0));
-          else if (job.status === "done" && job.document) finished(job.document, false);
+          else if (job.status === "done" && job.document) {
+            signedIn(token).then(function () { finished(job.document, false); });
+          }
           else if (job.status === "failed") failed(job.reason || "Indexing failed.");
           else window.setTimeout(function () { poll(jobId, token); }, 1000);
         })
