@@ -61,7 +61,13 @@ class Candidates:
 
 
 FEEDBACK: dict[str, Feedback] = {
+    "weight 0.2": Feedback(weight=0.2, full_weight_terms=None),
     "weight 0.3": Feedback(weight=0.3, full_weight_terms=None),
+    "weight 0.4": Feedback(weight=0.4, full_weight_terms=None),
+    "weight 0.3, less past 10 terms": Feedback(weight=0.3, full_weight_terms=10),
+    "weight 0.4, less past 10 terms": Feedback(weight=0.4, full_weight_terms=10),
+    "weight 0.3, 20 terms": Feedback(terms=20, weight=0.3, full_weight_terms=None),
+    "weight 0.3, 5 documents": Feedback(documents=5, weight=0.3, full_weight_terms=None),
     "weight 0.5": Feedback(weight=0.5, full_weight_terms=None),
     "weight 0.5, less past 10 terms": Feedback(weight=0.5, full_weight_terms=10),
     "weight 0.7, less past 8 terms": Feedback(weight=0.7, full_weight_terms=8),
