@@ -44,8 +44,7 @@ def test_the_defaults_are_settings(tmp_path: Path, embedder: Embedder) -> None:
         assert _upload(client, "b", kind="practice", community="Early Years")[
             "visibility"] == "community"
         form = client.get("/upload", headers=AUTH).text
-        assert "As usual for its kind: notes only you, practices its community, " \
-               "readings everyone" in form
+        assert "As usual: notes only you, practices its community, readings everyone." in form
 
 
 def test_a_file_that_says_keeps_its_own(client: TestClient) -> None:
@@ -56,8 +55,8 @@ def test_a_file_that_says_keeps_its_own(client: TestClient) -> None:
 
 def test_the_form_offers_the_default_first(client: TestClient) -> None:
     form = client.get("/upload", headers=AUTH).text
-    assert '<option value="" selected>As usual for its kind: notes its community, ' \
-           "practices everyone, readings everyone</option>" in form
+    assert '<option value="" selected>As usual for its kind</option>' in form
+    assert "As usual: notes its community, practices everyone, readings everyone." in form
 
 
 def test_ingest_takes_a_visibility(tmp_path: Path) -> None:
