@@ -13,7 +13,7 @@ from search.dense import retriever_for
 from search.diversity import mmr, relative
 from search.feedback import Feedback, combine, expansion_terms, top_terms, weight_for
 from search.fusion import FusionMode, Normalisation, Ranking, fuse
-from search.lexical import any_of, match_expression, phrase_expression
+from search.lexical import MAX_QUERY_TERMS, any_of, phrase_expression
 from search.models import Hit, Method, Passage
 from search.passages import content_first
 from search.recency import HEAD as RECENT_HEAD
@@ -77,13 +77,14 @@ def lexical_candidates(
     index: Index, query: str, filters: Filters, limit: int, feedback: Feedback | None = None
 ) -> Ranking:
     """BM25 candidates, with the feedback query's scores added when `feedback` is given."""
-    expression = match_expression(query)
+    terms = analyze([query])[0]  # once: the expression and the feedback both need them
+    expression = any_of(terms[:MAX_QUERY_TERMS])
     if expression is None:
         return []
     first = index.catalog.lexical_search(expression, filters, limit)
     if feedback is None or feedback.weight <= 0 or not first:
         return first
-    said = set(analyze([query])[0])
+    said = set(terms)
     top = first[: feedback.documents]
     stored = index.catalog.indexed_terms([key for key, _ in top])
     words = expansion_terms(top_terms(top, stored), said, feedback.terms)

@@ -397,8 +397,7 @@ def tags_merge(
         raise typer.Exit(2) from exc
     finally:
         runtime.close()
-    console.print(f"Merged '{done.source}' into '{done.target}' on {done.changed} "
-                  f"document{'s' if done.changed != 1 else ''}.")
+    console.print(done.summary())
 
 
 @users_app.command("remove")

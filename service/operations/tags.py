@@ -23,6 +23,16 @@ class TagMerge:
     changed: int  # documents whose tags were rewritten
     not_allowed: int  # documents with the tag that the caller may not change
 
+    def summary(self) -> str:
+        """What happened, in the words the page and the command line both show."""
+        said = (f"Merged '{self.source}' into '{self.target}' on {self.changed} "
+                f"document{'s' if self.changed != 1 else ''}.")
+        if self.not_allowed:
+            said += (f" {self.not_allowed} other document{'s' if self.not_allowed != 1 else ''}"
+                     f" with '{self.source}' belong to communities you do not facilitate and "
+                     "keep it.")
+        return said
+
 
 def in_use(runtime: Runtime, caller: Caller) -> dict[str, int]:
     """Each tag on the documents the caller may see, with how many carry it, most used first."""

@@ -46,12 +46,7 @@ def tags_merge(request: Request, runtime: RuntimeDep, caller: ReaderDep,
         except MetadataError as exc:
             error, status = f"Nothing merged: {exc}.", 422
         else:
-            outcome = (f"Merged '{done.source}' into '{done.target}' on {done.changed} "
-                       f"document{'s' if done.changed != 1 else ''}.")
-            if done.not_allowed:
-                outcome += (f" {done.not_allowed} other document"
-                            f"{'s' if done.not_allowed != 1 else ''} with '{done.source}' "
-                            "belong to communities you do not facilitate and keep it.")
+            outcome = done.summary()
             source = target = ""
     return render(request, "tags.html", status=status, section="browse",
                   tags=tags.in_use(runtime, caller), may_merge=caller.at_least(Role.FACILITATOR),
