@@ -10,7 +10,11 @@ train, not test) is printed last; the hub's defaults are set from it, never per 
 Indexes come from bench/.cache/ (built by bench/retrieval.py with the same backend).
 
 A second table does the same for pseudo-relevance feedback in the lexical leg
-(search/feedback.py): each setting's lexical rankings, fused as the hub fuses by default.
+(search/feedback.py): each setting's lexical rankings, fused as the hub fuses. A third adds
+feedback in the dense leg (the query's vector moved toward its nearest chunks) and the fusion
+weight with it, on top of the hub's lexical feedback. Dense rankings come from the hub's own
+dense retriever, one query at a time as a practitioner's search is embedded (the int8 model
+embeds a query a little differently inside a padded batch).
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ from harness.practitioner_queries import ANSWERABLE, load_queries  # noqa: E402
 from ingest.beir import load_dataset  # noqa: E402
 from ingest.files import discover  # noqa: E402
 from ingest.pipeline import Pipeline  # noqa: E402
-from search.feedback import Feedback  # noqa: E402
+from search.dense import retriever_for  # noqa: E402
+from search.feedback import DenseFeedback, Feedback  # noqa: E402
 from search.fusion import FusionMode, Normalisation, Ranking, fuse  # noqa: E402
 from search.metrics import ndcg_at_k  # noqa: E402
 from search.retrieval import SearchOptions, by_document, lexical_candidates  # noqa: E402
@@ -58,6 +63,8 @@ class Candidates:
     source_of: Callable[[str], str]
     # lexical rankings with each feedback setting of FEEDBACK, by its label
     with_feedback: dict[str, dict[str, Ranking]]
+    # dense rankings with each setting of DENSE_FEEDBACK, by its label
+    dense_feedback: dict[str, dict[str, Ranking]]
 
 
 FEEDBACK: dict[str, Feedback] = {
@@ -78,32 +85,44 @@ FEEDBACK: dict[str, Feedback] = {
 }
 
 
+DENSE_FEEDBACK: dict[str, DenseFeedback] = {
+    f"{chunks} chunks, weight {weight}": DenseFeedback(chunks=chunks, weight=weight)
+    for chunks in (2, 3, 5) for weight in (0.3, 0.5, 0.75, 1.0)
+}
+DENSE_WEIGHTS = (0.5, 0.55, 0.6, 0.65, 0.7)
+
+
 def collect(name: str, index: Index, queries: Mapping[str, str],
             qrels: Mapping[str, Mapping[str, int]], limit: int = CANDIDATES) -> Candidates:
     ids = list(queries)
-    vectors = index.embedder.query_vectors([queries[q] for q in ids])
-    lexical: dict[str, Ranking] = {}
-    dense: dict[str, Ranking] = {}
-    for start in range(0, len(ids), 32):
-        part = ids[start : start + 32]
-        found = index.vectors.query_many(vectors[start : start + 32], Filters(), limit)
-        for qid, ranking in zip(part, found, strict=True):
-            dense[qid] = by_document(ranking)
-    for qid in ids:
-        lexical[qid] = by_document(lexical_candidates(index, queries[qid], Filters(), limit))
+    retriever = retriever_for(index)
+
+    def dense_of(feedback: DenseFeedback | None) -> dict[str, Ranking]:
+        return {q: by_document(retriever.submit(queries[q], Filters(), limit, feedback)
+                               .result().ranking) for q in ids}
+
+    dense = dense_of(None)
+    lexical: dict[str, Ranking] = {
+        q: by_document(lexical_candidates(index, queries[q], Filters(), limit))
+               for q in ids}
     with_feedback: dict[str, dict[str, Ranking]] = {
         label: {q: by_document(lexical_candidates(index, queries[q], Filters(), limit, fb))
                 for q in ids}
         for label, fb in FEEDBACK.items()
     }
+    dense_feedback = {label: dense_of(fb) for label, fb in DENSE_FEEDBACK.items()}
     sources = {d.id: d.source for d in index.catalog.all_documents()}
-    return Candidates(name, lexical, dense, qrels, sources.__getitem__, with_feedback)
+    return Candidates(name, lexical, dense, qrels, sources.__getitem__, with_feedback,
+                      dense_feedback)
 
 
-def score_feedback(c: Candidates, label: str | None, variant: Variant) -> float:
-    """A set's nDCG@10 with the lexical rankings of one feedback setting (None: without)."""
+def score_feedback(c: Candidates, label: str | None, variant: Variant,
+                   dense_label: str | None = None) -> float:
+    """A set's nDCG@10 with the lexical rankings of one feedback setting (None: without),
+    and the dense rankings of one dense feedback setting (None: without)."""
     lexical = c.lexical if label is None else c.with_feedback[label]
-    return score(Candidates(c.name, lexical, c.dense, c.qrels, c.source_of, {}), variant)
+    dense = c.dense if dense_label is None else c.dense_feedback[dense_label]
+    return score(Candidates(c.name, lexical, dense, c.qrels, c.source_of, {}, {}), variant)
 
 
 def score(c: Candidates, variant: Variant) -> float:
@@ -201,16 +220,38 @@ def main() -> None:
 
     defaults = SearchOptions()
     hub = _convex(defaults.normalisation, defaults.weights[1])
+    lexical_setting = next((label for label, fb in FEEDBACK.items()
+                            if fb == defaults.feedback), None)
+    dense_setting = next((label for label, fb in DENSE_FEEDBACK.items()
+                          if fb == defaults.dense_feedback), None)
     print(f"\nFeedback in the lexical leg, fused as the hub fuses (convex "
-          f"{defaults.normalisation.value}, dense {defaults.weights[1]}):\n")
-    print("| feedback | " + " | ".join(c.name for c in sets) + " | mean |")
+          f"{defaults.normalisation.value}, dense {defaults.weights[1]}; dense feedback as the "
+          f"hub's: {dense_setting or 'none'}):\n")
+    table(sets, tuning, {setting or "none": (setting, hub, dense_setting)
+                         for setting in [None, *FEEDBACK]})
+
+    print(f"\nFeedback in the dense leg and the fusion weight (convex "
+          f"{defaults.normalisation.value}; lexical feedback as the hub's: "
+          f"{lexical_setting or 'none'}):\n")
+    rows: dict[str, tuple[str | None, Variant, str | None]] = {}
+    for dense_label in [None, *DENSE_FEEDBACK]:
+        for weight in DENSE_WEIGHTS:
+            rows[f"{dense_label or 'none'}, dense {weight}"] = (
+                lexical_setting, _convex(defaults.normalisation, weight), dense_label)
+    table(sets, tuning, rows)
+
+
+def table(sets: list[Candidates], tuning: list[Candidates],
+          rows: Mapping[str, tuple[str | None, Variant, str | None]]) -> None:
+    """One row per (lexical feedback, fusion, dense feedback) setting; the best mean last."""
+    print("| setting | " + " | ".join(c.name for c in sets) + " | mean |")
     print("|---|" + "---|" * (len(sets) + 1))
     best = (-1.0, "")
-    for setting in [None, *FEEDBACK]:
-        figures = {c.name: score_feedback(c, setting, hub) for c in sets}
+    for label, (lexical, variant, dense) in rows.items():
+        figures = {c.name: score_feedback(c, lexical, variant, dense) for c in sets}
         average = mean(figures[c.name] for c in tuning)
-        best = max(best, (average, setting or "none"))
-        print(f"| {setting or 'none'} | " + " | ".join(f"{figures[c.name]:.4f}" for c in sets)
+        best = max(best, (average, label))
+        print(f"| {label} | " + " | ".join(f"{figures[c.name]:.4f}" for c in sets)
               + f" | {average:.4f} |", flush=True)
     print(f"\nbest mean: {best[1]} ({best[0]:.4f})")
 

@@ -40,14 +40,24 @@ def any_of(terms: list[str]) -> str | None:
     return " OR ".join(_fts_phrase([t]) for t in terms)
 
 
-def phrase_expression(query: str) -> str | None:
-    """An FTS5 MATCH expression that every quoted phrase of the query must satisfy.
+def required_phrases(query: str) -> list[str]:
+    """The quoted phrases a document must contain: quotes around two words or more.
 
-    Only quotes around two words or more make a phrase to require: a single word in quotes
-    is mostly emphasis in a written request ('so-called "tuned" indexes'), not a demand.
+    A single word in quotes is mostly emphasis in a written request ('so-called "tuned"
+    indexes'), not a demand.
     """
-    phrases = [analyze([p])[0] for p in quoted_phrases(query) if len(p.split()) > 1]
-    phrases = [p for p in phrases if p]
+    return [p for p in quoted_phrases(query) if len(p.split()) > 1 and analyze([p])[0]]
+
+
+def every_word_expression(query: str) -> str | None:
+    """An FTS5 MATCH expression that only chunks holding every query term satisfy."""
+    terms = list(dict.fromkeys(analyze([query])[0][:MAX_QUERY_TERMS]))
+    return " AND ".join(_fts_phrase([t]) for t in terms) if terms else None
+
+
+def phrase_expression(query: str) -> str | None:
+    """An FTS5 MATCH expression that every required phrase of the query must satisfy."""
+    phrases = [analyze([p])[0] for p in required_phrases(query)]
     if not phrases:
         return None
     return " AND ".join(_fts_phrase(p) for p in phrases)

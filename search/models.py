@@ -37,3 +37,4 @@ class Hit:
     document: DocumentRecord
     score: float
     passages: tuple[Passage, ...] = field(default_factory=tuple)
+    cosine: float | None = None  # its nearest passage's closeness to the query, when known

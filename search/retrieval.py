@@ -11,9 +11,9 @@ import numpy as np
 
 from search.dense import retriever_for
 from search.diversity import mmr, relative
-from search.feedback import Feedback, combine, expansion_terms, top_terms, weight_for
+from search.feedback import DenseFeedback, Feedback, combine, expansion_terms, top_terms, weight_for
 from search.fusion import FusionMode, Normalisation, Ranking, fuse
-from search.lexical import MAX_QUERY_TERMS, any_of, phrase_expression
+from search.lexical import MAX_QUERY_TERMS, any_of, phrase_expression, required_phrases
 from search.models import Hit, Method, Passage
 from search.passages import content_first
 from search.recency import HEAD as RECENT_HEAD
@@ -44,10 +44,12 @@ class SearchOptions:
     # Chosen by the best mean nDCG@10 over SciFact (train), Cranfield, CISI and the
     # practitioner queries (bench/fusion.py), never per set.
     fusion: FusionMode = FusionMode.CONVEX
-    weights: tuple[float, float] = (0.4, 0.6)  # lexical, dense
+    weights: tuple[float, float] = (0.45, 0.55)  # lexical, dense
     normalisation: Normalisation = Normalisation.ZSCORE
-    # The lexical leg of hybrid and rerank adds words its best matches share (search.feedback).
+    # The lexical leg of hybrid and rerank adds words its best matches share, and the dense
+    # leg moves the query's vector toward its nearest chunks (search.feedback).
     feedback: Feedback = field(default_factory=Feedback)
+    dense_feedback: DenseFeedback | None = field(default_factory=DenseFeedback)
     rerank_top: int = 30
     snippets: bool = True
     recency: bool = True  # "last session" questions favour recent session notes
@@ -55,14 +57,19 @@ class SearchOptions:
     passage_hits: int = 10_000  # passages are read for this many hits; the rest get none
 
 
-def _phrase_filter(index: Index, query: str, filters: Filters) -> Filters:
-    """Restrict to documents that contain every quoted phrase of the query."""
+def _phrase_filter(index: Index, query: str, filters: Filters) -> Filters | None:
+    """Restrict to documents that contain every quoted phrase of the query.
+
+    None when no document the filters allow contains them all: the search then goes on
+    without requiring them (and says so), rather than answering nothing. Long requests quote
+    phrases for emphasis ('a "linguistic filter" in a broad sense') that no document repeats.
+    """
     expression = phrase_expression(query)
     if expression is None:
         return filters
     hits = index.catalog.lexical_search(expression, filters, limit=100_000)
     docs = {doc_id_of(chunk_id) for chunk_id, _ in hits}
-    return replace(filters, doc_ids=tuple(sorted(docs)))
+    return replace(filters, doc_ids=tuple(sorted(docs))) if docs else None
 
 
 def _tag_filter(index: Index, filters: Filters) -> Filters:
@@ -108,6 +115,8 @@ class Observed:
     """What a search saw on its way, for judging how well it answers (search.confidence)."""
 
     best_cosine: float | None = None  # the nearest visible chunk's cosine, when dense ran
+    # quoted phrases no visible document contains, so the search did not require them
+    unmatched_phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,7 +152,10 @@ def search(
     """Documents answering the query, best first, each with its best passages."""
     if not query.strip():
         return []
-    filters = _tag_filter(index, _phrase_filter(index, query, filters))
+    with_phrases = _phrase_filter(index, query, filters)
+    if with_phrases is None and observed is not None:
+        observed.unmatched_phrases = tuple(required_phrases(query))
+    filters = _tag_filter(index, filters if with_phrases is None else with_phrases)
     if filters.doc_ids is not None and not filters.doc_ids:
         return []
     limit = max(options.candidates, 3 * options.k)
@@ -152,16 +164,21 @@ def search(
     dense = dense and index.vectors.available
     lexical = options.method in (Method.BM25, Method.HYBRID, Method.RERANK) or not dense
     # The dense retriever works on its own thread (batching concurrent searches) meanwhile.
-    pending = retriever_for(index).submit(query, filters, limit) if dense else None
+    fused = options.method in (Method.HYBRID, Method.RERANK)  # feedback helps fusion only
+    pending = retriever_for(index).submit(
+        query, filters, limit, options.dense_feedback if fused else None) if dense else None
     rankings: list[Ranking] = []
+    cosines: dict[str, float] = {}  # each document's nearest chunk's, when dense ran
     if lexical:
-        feedback = options.feedback if options.method in (Method.HYBRID, Method.RERANK) else None
-        rankings.append(lexical_candidates(index, query, filters, limit, feedback))
+        rankings.append(lexical_candidates(index, query, filters, limit,
+                                           options.feedback if fused else None))
     if pending is not None:
         try:
-            rankings.append(pending.result())
+            found = pending.result()
+            rankings.append(found.ranking)
+            cosines = dict(by_document(found.nearest))
             if observed is not None:
-                observed.best_cosine = max((s for _, s in rankings[-1]), default=None)
+                observed.best_cosine = max(cosines.values(), default=None)
         except Exception:  # a broken or unreachable vector store: words alone still answer
             log.exception("dense retrieval failed; answering from words only")
             if not lexical:
@@ -185,7 +202,7 @@ def search(
     by_doc: dict[str, list[tuple[str, float]]] = {}
     for cid, score in sorted(chunk_scores.items(), key=lambda kv: -kv[1]):
         by_doc.setdefault(doc_id_of(cid), []).append((cid, score))
-    return _hits(index, query, doc_ranking, by_doc, options, filters)
+    return _hits(index, query, doc_ranking, by_doc, options, filters, cosines)
 
 
 def _favour_recent_notes(index: Index, ranking: list[tuple[str, float]]
@@ -203,6 +220,7 @@ def _hits(
     by_doc: dict[str, list[tuple[str, float]]],
     options: SearchOptions,
     filters: Filters,
+    cosines: dict[str, float],
 ) -> list[Hit]:
     """The first k searchable documents of the ranking, with passages for the first few.
 
@@ -231,7 +249,8 @@ def _hits(
         for doc_id in shown:
             with_snippets = options.snippets and len(hits) < options.snippet_hits
             passages = _passages(own.get(doc_id, []), chunks, terms, with_snippets)
-            hits.append(Hit(documents[doc_id], scores[doc_id], passages))
+            hits.append(Hit(documents[doc_id], scores[doc_id], passages,
+                            cosines.get(doc_id)))
     return hits
 
 

@@ -18,7 +18,7 @@ from search.models import Hit
 from search.retrieval import Reranker, Searched, SearchOptions, search_with_signals
 from search.spelling import Speller
 from store.index import Index
-from store.records import Filters
+from store.records import Filters, doc_id_of
 
 RANK = {Confidence.NONE: 0, Confidence.WEAK: 1, Confidence.STRONG: 2}
 _WORDS = re.compile(r"\w+")
@@ -32,16 +32,34 @@ class TrustedAnswer:
     language: LanguageGuess
     did_you_mean: str | None = None  # a corrected query worth offering, or None
     searched_for: str | None = None  # the corrected query whose results these are, or None
+    unmatched_phrases: tuple[str, ...] = ()  # quoted, found nowhere, so not required
 
     @property
     def notice(self) -> str | None:
-        return language_notice(self.language)
+        notices = (language_notice(self.language), phrases_notice(self.unmatched_phrases))
+        return " ".join(n for n in notices if n) or None
+
+
+def phrases_notice(phrases: tuple[str, ...]) -> str | None:
+    """What to tell a practitioner whose quoted phrases no document contains, else None."""
+    if not phrases:
+        return None
+    quoted = " and ".join(f"“{p}”" for p in phrases)
+    return (f"No document here contains {quoted} word for word, so these results are for "
+            "the words without the quotes.")
+
+
+BEST_DOCUMENTS = 3  # the documents whose share of the query's words counts
+
+
+def _expressions(query: str) -> set[str]:
+    """One FTS5 expression per distinct term (a word's own: stems are not re-stemmed)."""
+    return {e for w in _WORDS.findall(query) if (e := match_expression(w)) is not None}
 
 
 def coverage(index: Index, query: str, filters: Filters) -> float:
     """Share of the query's index terms found in some document the caller may see."""
-    # one FTS5 expression per distinct term (a word's own expression: stems are not re-stemmed)
-    expressions = {e for w in _WORDS.findall(query) if (e := match_expression(w)) is not None}
+    expressions = _expressions(query)
     if not expressions:
         return 0.0
     visible = Filters(viewer=filters.viewer)
@@ -49,9 +67,24 @@ def coverage(index: Index, query: str, filters: Filters) -> float:
     return found / len(expressions)
 
 
+def in_one_document(index: Index, query: str, hits: list[Hit]) -> float:
+    """The largest share of the query's index terms that one of the best documents holds."""
+    expressions = _expressions(query)
+    best = tuple(h.document.id for h in hits[:BEST_DOCUMENTS])
+    if not expressions or not best:
+        return 0.0
+    held = dict.fromkeys(best, 0)
+    for expression in expressions:
+        found = index.catalog.lexical_search(expression, Filters(doc_ids=best), 10_000)
+        for doc_id in {doc_id_of(chunk_id) for chunk_id, _ in found}:
+            held[doc_id] += 1
+    return max(held.values()) / len(expressions)
+
+
 def _judged(index: Index, query: str, filters: Filters, searched: Searched,
             english: bool) -> tuple[Evidence, Confidence]:
-    evidence = Evidence(searched.observed.best_cosine, coverage(index, query, filters), english)
+    evidence = Evidence(searched.observed.best_cosine, coverage(index, query, filters), english,
+                        in_one_document(index, query, searched.hits))
     return evidence, judge(evidence)
 
 
@@ -67,7 +100,8 @@ def trusted_search(
     language = guess_language(query)
     searched = search_with_signals(index, query, filters, options, reranker)
     evidence, confidence = _judged(index, query, filters, searched, language.english)
-    answer = TrustedAnswer(searched.hits, confidence, evidence, language)
+    answer = TrustedAnswer(searched.hits, confidence, evidence, language,
+                           unmatched_phrases=searched.observed.unmatched_phrases)
     if speller is None or not language.english or not query.strip():
         return answer
     corrected = speller.correct(query, filters)
@@ -79,7 +113,8 @@ def trusted_search(
             and _closer(fixed_evidence, answer.evidence)
         ):
             answer = TrustedAnswer(fixed.hits, fixed_confidence, fixed_evidence, language,
-                                   did_you_mean=corrected, searched_for=corrected)
+                                   did_you_mean=corrected, searched_for=corrected,
+                                   unmatched_phrases=fixed.observed.unmatched_phrases)
     if answer.confidence is Confidence.STRONG:
         return answer
     # still not strong: read uncommon words the hub lacks as slips ("dyed" for "died"),
@@ -91,7 +126,8 @@ def trusted_search(
     fixed_evidence, fixed_confidence = _judged(index, slipped, filters, fixed, True)
     if fixed_confidence is Confidence.STRONG:
         return TrustedAnswer(fixed.hits, fixed_confidence, fixed_evidence, language,
-                             did_you_mean=slipped, searched_for=slipped)
+                             did_you_mean=slipped, searched_for=slipped,
+                             unmatched_phrases=fixed.observed.unmatched_phrases)
     return answer
 
 

@@ -14,6 +14,8 @@ import yaml
 from typer.testing import CliRunner
 
 from harness.corpus_queries import QUERIES
+from search.confidence import Confidence
+from search.trust import trusted_search
 from service.cli import app
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
@@ -95,3 +97,20 @@ def test_plain_language_query_finds_its_document(
 ) -> None:
     hits = hub.search(query, Filters(), k=3)
     assert expected in [h.document.source for h in hits], [h.document.source for h in hits]
+
+
+@pytest.mark.parametrize("query", ["dog barks all night at the neighbours",
+                                   "wedding speech ideas for my brother"])
+def test_near_in_meaning_but_about_something_else_is_not_strong(
+    hub: Runtime, query: str
+) -> None:
+    """A passage about nights or families comes near; no document holds the query's subject."""
+    answer = trusted_search(hub.index, query, options=hub.search_options())
+    assert answer.evidence.best_cosine is not None and answer.evidence.best_cosine >= 0.40
+    assert answer.confidence is not Confidence.STRONG, answer.evidence
+
+
+def test_jargon_answered_by_its_reading_is_strong(hub: Runtime) -> None:
+    answer = trusted_search(hub.index, "boundary objects and brokers",
+                            options=hub.search_options())
+    assert answer.confidence is Confidence.STRONG, answer.evidence

@@ -121,7 +121,7 @@ def test_batched_dense_search_equals_searching_one_at_a_time(
     futures = [retriever_for(index).submit(*request) for request in requests]
     for (query, filters, limit), future in zip(requests, futures, strict=True):
         alone = index.vectors.query(index.embedder.encode_query(query), filters, limit)
-        batched = future.result(60)
+        batched = future.result(60).ranking
         assert [cid for cid, _ in batched] == [cid for cid, _ in alone]
         assert np.allclose([s for _, s in batched], [s for _, s in alone], atol=1e-5)
 

@@ -6,7 +6,14 @@ import pytest
 
 from harness.practitioner_queries import load_queries
 from ingest.pipeline import Pipeline
-from search.confidence import NONE_COSINE, STRONG_COSINE, Confidence, Evidence, judge
+from search.confidence import (
+    ALONE_COSINE,
+    NONE_COSINE,
+    STRONG_COSINE,
+    Confidence,
+    Evidence,
+    judge,
+)
 from search.language import guess_language
 from search.trust import trusted_search
 from store.index import Index
@@ -32,6 +39,10 @@ def test_judge_rules() -> None:
     assert judge(Evidence(0.3, 0.5, english=False)) is Confidence.NONE
     assert judge(Evidence(None, 1.0)) is Confidence.STRONG  # words only
     assert judge(Evidence(None, 0.5)) is Confidence.WEAK
+    # moderately close, but no best document holds half the query's words: weak
+    assert judge(Evidence(0.45, 1.0, in_one_document=0.4)) is Confidence.WEAK
+    assert judge(Evidence(0.45, 1.0, in_one_document=0.5)) is Confidence.STRONG
+    assert judge(Evidence(ALONE_COSINE, 1.0, in_one_document=0.0)) is Confidence.STRONG
 
 
 def test_language_on_the_query_set() -> None:

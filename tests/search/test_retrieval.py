@@ -11,7 +11,8 @@ from ingest.models import Overrides
 from ingest.pipeline import Item, Pipeline
 from search.models import Method
 from search.rerank import CrossEncoderReranker
-from search.retrieval import SearchOptions, related, search
+from search.retrieval import SearchOptions, related, search, search_with_signals
+from search.trust import trusted_search
 from store.embedder import Embedder, default_model_path
 from store.index import Index
 from store.records import Filters, Kind
@@ -55,7 +56,20 @@ def sources(index: Index, query: str, filters: Filters = Filters(), **options: o
 def test_quoted_phrase_ranks_documents_that_contain_it(filled: Pipeline) -> None:
     found = sources(filled.index, '"Calm Corner kit" for an overwhelmed child')
     assert found == ["practices/calm.md"]
-    assert sources(filled.index, '"corner calm kit"') == []
+
+
+
+def test_a_quoted_phrase_no_document_contains_is_not_required_and_is_named(
+    filled: Pipeline,
+) -> None:
+    """A long request quotes for emphasis; answering nothing would hide what does match."""
+    searched = search_with_signals(filled.index, '"corner calm kit"')
+    assert searched.observed.unmatched_phrases == ("corner calm kit",)
+    assert searched.hits[0].document.source == "practices/calm.md"
+    answer = trusted_search(filled.index, '"corner calm kit"')
+    assert answer.notice is not None and "“corner calm kit”" in answer.notice
+    found = search_with_signals(filled.index, '"Calm Corner kit"')
+    assert found.observed.unmatched_phrases == ()
 
 
 def test_filters_apply_inside_retrieval(filled: Pipeline) -> None:
