@@ -44,7 +44,7 @@ class SearchOptions:
     # Chosen by the best mean nDCG@10 over SciFact (train), Cranfield, CISI and the
     # practitioner queries (bench/fusion.py), never per set.
     fusion: FusionMode = FusionMode.CONVEX
-    weights: tuple[float, float] = (0.45, 0.55)  # lexical, dense
+    weights: tuple[float, float] = (0.4, 0.6)  # lexical, dense
     normalisation: Normalisation = Normalisation.ZSCORE
     # The lexical leg of hybrid and rerank adds words its best matches share, and the dense
     # leg moves the query's vector toward its nearest chunks (search.feedback).

@@ -38,8 +38,8 @@ class Settings(BaseSettings):
     fusion: FusionMode = Field(
         FusionMode.CONVEX, description="convex (default): weighted z-scores of each "
         "retriever's candidates; rrf: reciprocal rank fusion.")
-    lexical_weight: float = Field(0.45, ge=0)
-    dense_weight: float = Field(0.55, ge=0)
+    lexical_weight: float = Field(0.4, ge=0)
+    dense_weight: float = Field(0.6, ge=0)
     max_upload_mb: int = Field(50, ge=1, description="Largest upload accepted, in MB.")
     parse_timeout_s: float = Field(
         60, gt=0, description="Longest a file may take to read (parse); past it, a 422."
