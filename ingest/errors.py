@@ -23,3 +23,7 @@ class NoTextError(IngestError):
 
 class MetadataError(IngestError):
     """The file's metadata (front matter, kind, date) is invalid."""
+
+
+class RestoreConflict(IngestError):
+    """A document from the trash cannot come back: another now holds its place."""

@@ -15,13 +15,13 @@ import numpy as np
 
 from ingest import fields
 from ingest.chunking import ChunkingOptions, chunk_sections
-from ingest.errors import FileTooLarge, IngestError, NoTextError
+from ingest.errors import FileTooLarge, IngestError, NoTextError, RestoreConflict
 from ingest.loaders import Loader, load
 from ingest.metadata import resolve
 from ingest.models import IngestResult, Outcome, Overrides, PiiDecision
 from ingest.pii import DEFAULT_PII_POLICY, PiiPolicy
 from ingest.pii_guard import Carried, guard
-from store.errors import SearchError
+from store.errors import DocumentNotFoundError, SearchError
 from store.index import Index
 from store.originals import content_hash
 from store.protocol import OriginalFiles
@@ -304,8 +304,41 @@ class Pipeline:
         )
 
     def _drop_original_if_unused(self, digest: str) -> None:
-        if not self.index.catalog.find_by_hash(digest):
+        catalog = self.index.catalog
+        if not catalog.find_by_hash(digest) and not catalog.trash_holds(digest):
             self.originals.remove(digest)
+
+    # --- the trash: a deletion that can be undone -----------------------------------------
+    def trash(self, doc_id: str, by: str) -> DocumentRecord:
+        """Take a document out of every index into the trash; its original stays."""
+        return self.index.trash(doc_id, by)
+
+    def restore(self, doc_id: str) -> IngestResult:
+        """Index a document from the trash again, from its original and its metadata as they
+        were; it leaves the trash only once it is searchable (a failure leaves it there)."""
+        doc = self._in_trash(doc_id)
+        occupant = self.index.catalog.find_by_source(doc.source)
+        if occupant is not None:
+            raise RestoreConflict(
+                f"'{doc.title}' cannot be restored: '{occupant.title}' now has its place "
+                f"({doc.source}). Delete or move that document first.")
+        [result] = self.ingest([self.item_for(doc)], force=True)
+        if result.outcome is not Outcome.FAILED:
+            self.index.catalog.forget_trashed(doc_id)
+        return result
+
+    def purge(self, doc_id: str) -> DocumentRecord:
+        """Remove a document from the trash for good, and its original if nothing needs it."""
+        doc = self._in_trash(doc_id)
+        self.index.catalog.forget_trashed(doc_id)
+        self._drop_original_if_unused(doc.content_hash)
+        return doc
+
+    def _in_trash(self, doc_id: str) -> DocumentRecord:
+        found = self.index.catalog.trashed(doc_id)
+        if not found:
+            raise DocumentNotFoundError(doc_id)
+        return found[0].document
 
     def delete(self, doc_id: str) -> DocumentRecord:
         """Remove a document from every index and drop its original if nothing else uses it."""

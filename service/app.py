@@ -16,8 +16,10 @@ from ingest.consistency import repair
 from search.spelling import speller_for
 from service import errors, security, web
 from service.jobs import JobQueue
+from service.operations import trash
 from service.operations.jobs import run_upload
 from service.routes import documents, search, system, tags
+from service.routes import trash as trash_routes
 from service.runtime import open_runtime
 from service.schemas import API_VERSION
 from service.settings import Settings
@@ -57,6 +59,7 @@ def create_app(
         )
     runtime = open_runtime(settings, embedder=embedder)
     repair(runtime.pipeline)  # finish writes a crash interrupted
+    trash.purge_expired(runtime)  # documents past their days in the trash go for good
     jobs = JobQueue(runtime.job_table,  # resumes any
                     partial(run_upload, runtime))
 
@@ -79,7 +82,7 @@ def create_app(
     )
     app.state.runtime = runtime
     app.state.jobs = jobs
-    for module in (search, documents, tags, system):
+    for module in (search, documents, tags, trash_routes, system):
         app.include_router(module.router, prefix="/api")
     web.install(app)
     errors.install(app)

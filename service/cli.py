@@ -9,6 +9,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -21,14 +22,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ingest.errors import MetadataError
+from ingest.errors import IngestError, MetadataError
 from ingest.files import discover
 from ingest.metadata import parse_kind
 from ingest.models import IngestResult, Outcome, Overrides, PiiDecision
 from search.confidence import Confidence
+from search.listing import LIST_DEPTH
 from search.models import Hit, Method
 from service.accounts import COMMAND_LINE
-from service.operations import documents, searching, tags, users
+from service.operations import documents, searching, tags, trash, users
 from service.operations.searching import SearchRequest
 from service.runtime import (
     Runtime,
@@ -38,7 +40,7 @@ from service.runtime import (
     search_options,
 )
 from service.settings import Settings
-from store.errors import SearchError
+from store.errors import DocumentNotFoundError, SearchError
 from store.records import Filters, Kind, Visibility
 
 app = typer.Typer(
@@ -216,6 +218,8 @@ def search(
     community: Annotated[str | None, typer.Option()] = None,
     tag: Annotated[list[str] | None, typer.Option(help="Only documents with this tag.")] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="Number of documents.")] = 5,
+    offset: Annotated[int, typer.Option(min=0, max=LIST_DEPTH,
+                                        help="Skip this many listed documents.")] = 0,
     method: Annotated[
         Method | None, typer.Option(help="Default: rerank with a reranker, else hybrid.")
     ] = None,
@@ -229,7 +233,7 @@ def search(
     try:
         found = searching.search(runtime, COMMAND_LINE, SearchRequest(
             query, kind=_kind(kind), community=community, tags=tuple(tag or ()), k=k,
-            method=method, as_typed=as_typed))
+            offset=offset, method=method, as_typed=as_typed))
     finally:
         runtime.close()
     hits = found.hits
@@ -238,6 +242,7 @@ def search(
             "query": query, "results": [_hit_json(h) for h in hits],
             "confidence": found.confidence.value, "notice": found.notice,
             "did_you_mean": found.did_you_mean, "searched_for": found.searched_for,
+            "total": found.total, "offset": found.offset,
         }))
         return
     if found.searched_for:
@@ -254,7 +259,11 @@ def search(
         console.print("[yellow]No document here seems to answer this. The nearest:[/yellow]")
     elif found.confidence is Confidence.WEAK:
         console.print("[yellow]These may only partly answer your question.[/yellow]")
-    for rank, hit in enumerate(hits, start=1):
+    if found.total:
+        console.print(f"{found.total} documents match; {found.offset + 1}-"
+                      f"{found.offset + len(hits)} of them:" if found.total > len(hits)
+                      else f"{found.total} document{'s' if found.total != 1 else ''} match:")
+    for rank, hit in enumerate(hits, start=found.offset + 1):
         doc = hit.document
         console.print(
             f"[bold]{rank}. {doc.title}[/bold]  [dim]{doc.kind.value} · {doc.source}"
@@ -398,6 +407,65 @@ def tags_merge(
     finally:
         runtime.close()
     console.print(done.summary())
+
+
+trash_app = typer.Typer(help="The trash: deleted documents, restorable for "
+                        "COMMONS_TRASH_DAYS days.", no_args_is_help=True)
+app.add_typer(trash_app, name="trash")
+
+
+@trash_app.command("list")
+def trash_list() -> None:
+    """Deleted documents, most recently deleted first, with when they go for good."""
+    runtime = _open()
+    try:
+        items = trash.in_trash(runtime, COMMAND_LINE)
+        days = runtime.settings.trash_days
+    finally:
+        runtime.close()
+    if not items:
+        console.print("The trash is empty.")
+        return
+    table = Table("id", "title", "deleted", "by", "removed for good after", box=None)
+    for t in items:
+        until = datetime.fromisoformat(t.trashed_at) + timedelta(days=days)
+        table.add_row(t.document.id, t.document.title, t.trashed_at[:16].replace("T", " "),
+                      t.trashed_by, until.date().isoformat())
+    console.print(table)
+
+
+@trash_app.command("restore")
+def trash_restore(doc_id: Annotated[str, typer.Argument(help="Its id, from 'commons trash "
+                                                        "list'.")]) -> None:
+    """Bring a document back from the trash, searchable again."""
+    runtime = _open()
+    try:
+        doc = trash.restore(runtime, COMMAND_LINE, doc_id)
+    except (IngestError, DocumentNotFoundError) as exc:
+        reason = f"no document '{doc_id}' is in the trash (see 'commons trash list')" \
+            if isinstance(exc, DocumentNotFoundError) else str(exc)
+        err.print(f"[red]error:[/red] {reason}")
+        raise typer.Exit(2) from exc
+    finally:
+        runtime.close()
+    console.print(f"Restored '{doc.title}' ({doc.source}); it can be found in search again.")
+
+
+@trash_app.command("empty")
+def trash_empty(
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove every document in the trash for good, with its original."""
+    runtime = _open()
+    try:
+        count = len(runtime.index.catalog.trashed())
+        if count and not yes and not typer.confirm(
+                f"Remove {count} document{'s' if count != 1 else ''} for good?"):
+            raise typer.Exit(1)
+        gone = trash.empty(runtime, COMMAND_LINE)
+    finally:
+        runtime.close()
+    console.print(f"Removed {len(gone)} document{'s' if len(gone) != 1 else ''} for good.")
 
 
 @users_app.command("remove")

@@ -10,6 +10,7 @@ from ingest.errors import (
     IngestError,
     MetadataError,
     NoTextError,
+    RestoreConflict,
     UnreadableFile,
     UnsupportedFileType,
 )
@@ -24,6 +25,7 @@ STATUS_FOR: dict[type[Exception], int] = {
     UnreadableFile: 422,
     NoTextError: 422,
     MetadataError: 422,
+    RestoreConflict: 409,
     DocumentNotFoundError: 404,
     VectorStoreUnavailable: 503,
 }

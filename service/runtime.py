@@ -140,6 +140,18 @@ class Runtime:
         with self.write_lock:
             return self.pipeline.delete(doc_id)
 
+    def trash(self, doc_id: str, by: str) -> DocumentRecord:
+        with self.write_lock:
+            return self.pipeline.trash(doc_id, by)
+
+    def restore(self, doc_id: str) -> IngestResult:
+        with self.write_lock:
+            return self.pipeline.restore(doc_id)
+
+    def purge(self, doc_id: str) -> DocumentRecord:
+        with self.write_lock:
+            return self.pipeline.purge(doc_id)
+
     def update_metadata(self, doc_id: str, **fields: Any) -> DocumentRecord:
         with self.write_lock:
             return self.index.update_metadata(doc_id, **fields)

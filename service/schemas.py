@@ -19,6 +19,7 @@ API_VERSION = "1.0.0"
 
 
 class PassageOut(BaseModel):
+    id: str = Field(description="The passage's id; /documents/{doc}?passage={id} marks it.")
     text: str
     snippet: str = Field(description="HTML-escaped excerpt; query terms wrapped in <mark>.")
     heading_path: list[str]
@@ -27,7 +28,7 @@ class PassageOut(BaseModel):
 
     @classmethod
     def of(cls, p: Passage) -> PassageOut:
-        return cls(text=p.text, snippet=p.snippet, heading_path=list(p.heading_path),
+        return cls(id=p.chunk_id, text=p.text, snippet=p.snippet, heading_path=list(p.heading_path),
                    page_start=p.page_start, page_end=p.page_end)
 
 
@@ -96,6 +97,10 @@ class SearchOut(BaseModel):
                                      "made from the hub's words, or null.")
     searched_for: str | None = Field(None, description="The corrected query whose results "
                                      "these are (instead of the query as typed), or null.")
+    total: int = Field(0, description="Documents that match well enough to list (close in "
+                       "meaning, or holding every word), at most 100; 0 when confidence is "
+                       "none. The facets count the same documents.")
+    offset: int = Field(0, description="Where these results start among the listed ones.")
 
 
 class DocumentList(BaseModel):

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     lexical_weight: float = Field(0.4, ge=0)
     dense_weight: float = Field(0.6, ge=0)
     max_upload_mb: int = Field(50, ge=1, description="Largest upload accepted, in MB.")
+    trash_days: int = Field(
+        30, ge=0, description="Days a deleted document stays in the trash, restorable, before "
+        "it and its original are removed for good (0: at the next clean-up).")
     parse_timeout_s: float = Field(
         60, gt=0, description="Longest a file may take to read (parse); past it, a 422."
     )

@@ -20,13 +20,19 @@ from typing import Any
 from store import spelling_table
 from store.analysis import index_terms
 from store.errors import DocumentNotFoundError
-from store.records import ChunkRecord, DocumentRecord, Filters, Kind, Status, Viewer, Visibility
+from store.records import (
+    ChunkRecord,
+    DocumentRecord,
+    Filters,
+    Kind,
+    Status,
+    TrashedDocument,
+    Viewer,
+    Visibility,
+)
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY,
-    source TEXT NOT NULL UNIQUE,
+# A document's record: the columns of the documents table that the trash keeps too.
+_RECORD = """\
     title TEXT NOT NULL,
     kind TEXT NOT NULL,
     community TEXT,
@@ -41,7 +47,14 @@ CREATE TABLE IF NOT EXISTS documents (
     status TEXT NOT NULL,
     visibility TEXT NOT NULL DEFAULT 'public',
     owner TEXT,
-    n_chunks INTEGER NOT NULL DEFAULT 0,
+"""
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL UNIQUE,
+{_RECORD}    n_chunks INTEGER NOT NULL DEFAULT 0,
     added_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
@@ -81,6 +94,15 @@ CREATE TABLE IF NOT EXISTS sessions (
     principal TEXT NOT NULL DEFAULT '',
     credential_hash TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS trash (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+{_RECORD}    added_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    trashed_at TEXT NOT NULL,
+    trashed_by TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS trash_hash ON trash(content_hash);
 CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
@@ -357,6 +379,37 @@ class Catalog:
             self._delete_chunks(db, doc_id)
             spelling_table.forget(db, doc_id)
             db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    # --- the trash: deleted documents kept (record and original) until restored or purged
+    def trash_document(self, doc_id: str, by: str) -> DocumentRecord:
+        """Move a document's record to the trash and out of every catalog index, atomically."""
+        doc = self.get(doc_id)
+        with self.transaction() as db:
+            db.execute(
+                f"INSERT OR REPLACE INTO trash({_DOC_COLUMNS}, trashed_at, trashed_by) "
+                f"SELECT {_DOC_COLUMNS}, ?, ? FROM documents WHERE id = ?", (_now(), by, doc_id))
+            self._delete_chunks(db, doc_id)
+            spelling_table.forget(db, doc_id)
+            db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        return doc
+
+    def trashed(self, doc_id: str | None = None) -> list[TrashedDocument]:
+        """Documents in the trash (or the one with this id), most recently deleted first."""
+        where, params = ("WHERE id = ?", [doc_id]) if doc_id is not None else ("", [])
+        rows = self._query(f"SELECT {_DOC_COLUMNS}, trashed_at, trashed_by FROM trash {where} "
+                           "ORDER BY trashed_at DESC, id", params)
+        return [TrashedDocument(_doc_from_row(r), r["trashed_at"], r["trashed_by"])
+                for r in rows]
+
+    def forget_trashed(self, doc_id: str) -> None:
+        """Drop a document from the trash (restored, or purged for good)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM trash WHERE id = ?", (doc_id,))
+
+    def trash_holds(self, content_hash: str) -> bool:
+        """Whether a document in the trash still needs this original."""
+        return bool(self._query("SELECT 1 FROM trash WHERE content_hash = ? LIMIT 1",
+                                (content_hash,)))
 
     def update_metadata(self, doc_id: str, **fields: Any) -> DocumentRecord:
         """Change title, kind, community, tags, authors or date of a document."""

@@ -125,6 +125,16 @@ class Index:
         except VectorStoreUnavailable:
             log.warning("vectors of %s stay until the vector index is rebuilt", doc_id)
 
+    def trash(self, doc_id: str, by: str) -> DocumentRecord:
+        """Move a document to the trash: out of the catalog's indexes, then out of the vectors
+        (restoring indexes it again from its original; see ingest.pipeline)."""
+        doc = self.catalog.trash_document(doc_id, by)
+        try:
+            self.vectors.delete_document(doc_id)
+        except VectorStoreUnavailable:
+            log.warning("vectors of %s stay until the vector index is rebuilt", doc_id)
+        return doc
+
     def update_metadata(self, doc_id: str, **fields: object) -> DocumentRecord:
         """Change metadata in the catalog and the vector filters, without re-embedding.
 

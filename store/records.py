@@ -110,6 +110,15 @@ class ChunkRecord:
 
 
 @dataclass(frozen=True)
+class TrashedDocument:
+    """A deleted document kept in the trash: its record as it was, and when and by whom."""
+
+    document: DocumentRecord
+    trashed_at: str  # ISO time, UTC
+    trashed_by: str  # the actor as the audit log names them
+
+
+@dataclass(frozen=True)
 class Filters:
     """Restrictions applied inside retrieval, before the top-k is cut."""
 

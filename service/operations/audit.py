@@ -11,7 +11,9 @@ from service.runtime import Runtime
 class AuditAction(StrEnum):
     UPLOAD = "upload"
     CHANGE = "change"
-    DELETE = "delete"
+    DELETE = "delete"  # into the trash
+    RESTORE = "restore"  # out of the trash
+    PURGE = "purge"  # out of the trash for good
     DOWNLOAD = "download"
     EXPORT = "export"
     IMPORT = "import"

@@ -192,6 +192,13 @@ def read_document(runtime: Runtime, caller: Caller,
     return doc, loaded.sections
 
 
+def passage_text(runtime: Runtime, caller: Caller, doc_id: str, chunk_id: str) -> str | None:
+    """The text of one passage of a document the caller may see (None: not one of its own)."""
+    visible_document(runtime, caller, doc_id)
+    chunk = runtime.index.catalog.chunks_by_id([chunk_id]).get(chunk_id)
+    return chunk.text if chunk is not None and chunk.doc_id == doc_id else None
+
+
 def download(runtime: Runtime, caller: Caller, doc_id: str) -> tuple[DocumentRecord, bytes]:
     """The original file of a document the caller may see (audited)."""
     doc = visible_document(runtime, caller, doc_id)
@@ -232,12 +239,13 @@ def change(runtime: Runtime, caller: Caller, doc_id: str,
 
 
 def delete(runtime: Runtime, caller: Caller, doc_id: str) -> DocumentRecord:
-    """Remove a document from every index, and its original (audited once gone)."""
+    """Move a document to the trash: out of every index at once, restorable for
+    COMMONS_TRASH_DAYS (service.operations.trash); audited once done."""
     require_writer(caller)
     doc = visible_document(runtime, caller, doc_id)
     require_change(caller, doc)
-    runtime.delete(doc_id)
-    record(runtime, caller, AuditAction.DELETE, doc_id, doc.source)
+    runtime.trash(doc_id, caller.name)
+    record(runtime, caller, AuditAction.DELETE, doc_id, f"{doc.source}, to the trash")
     return doc
 
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from search.confidence import Confidence
 from search.facets import facet_counts
+from search.listing import LIST_DEPTH, every_word_documents, listed
 from search.models import Hit, Method
 from search.retrieval import diverse
 from search.spelling import speller_for
@@ -17,7 +18,6 @@ from service.operations.documents import document_filters
 from service.runtime import Runtime
 from store.records import Filters, Kind
 
-FACET_DEPTH = 50  # facets count the first this many documents of an answer
 WORDS_ONLY = ("Search by meaning is unavailable just now, so these results only match your "
               "words. An administrator can restore it with `commons reindex`.")
 READING_CANDIDATES = 12  # related readings are chosen from this many
@@ -37,6 +37,7 @@ class SearchRequest:
     date_from: date | None = None
     date_to: date | None = None
     k: int = 10
+    offset: int = 0  # the first listed document to return (paging through the answer)
     method: Method | None = None  # None: the hub's default (rerank if configured, else hybrid)
     as_typed: bool = False  # never search a spelling correction instead
     sort: SortOrder = SortOrder.RELEVANCE
@@ -57,6 +58,14 @@ class SearchAnswer:
     confidence: Confidence = Confidence.NONE
     did_you_mean: str | None = None
     searched_for: str | None = None
+    total: int = 0  # documents that match well enough to list (at most LIST_DEPTH)
+    offset: int = 0
+
+    @property
+    def more(self) -> bool:
+        """Whether listed documents follow this page."""
+        return self.offset + len(self.hits) < self.total and self.confidence is not \
+            Confidence.NONE
 
 
 def search(runtime: Runtime, caller: Caller, request: SearchRequest) -> SearchAnswer:
@@ -66,20 +75,30 @@ def search(runtime: Runtime, caller: Caller, request: SearchRequest) -> SearchAn
     if not request.query.strip():
         documents = runtime.index.catalog.documents(filters, sort="-date")
         return SearchAnswer(request.query, [], facet_counts(documents), notice)
-    # facets count the first FACET_DEPTH documents; passages are read for the first k only
-    options = runtime.search_options(k=max(request.k, FACET_DEPTH), passage_hits=request.k,
+    # the whole answer is ranked (for its count and facets); passages up to this page (all,
+    # when newest first: any of them may come first)
+    reach = LIST_DEPTH if request.sort is SortOrder.DATE else request.offset + request.k
+    options = runtime.search_options(k=LIST_DEPTH, passage_hits=reach, snippet_hits=reach,
                                      method=request.method or runtime.default_method)
     speller = None if request.as_typed else speller_for(runtime.index.catalog)
     found = trusted_search(runtime.index, request.query, filters, options, runtime.reranker,
                            speller)
-    shown = found.hits[: request.k]
+    if found.confidence is Confidence.NONE:  # nothing listed: the nearest few, to fold away
+        answer, total, offset = found.hits[: request.k], 0, 0
+    else:
+        searched = found.searched_for or request.query
+        answer = listed(found.hits, every_word_documents(runtime.index, searched,
+                                                             Filters(viewer=caller.viewer)),
+                        by_meaning=found.evidence.best_cosine is not None)
+        total, offset = len(answer), request.offset
     if request.sort is SortOrder.DATE:  # the same answers, newest first (undated last)
-        shown = sorted(shown, key=lambda h: h.document.date or "", reverse=True)
+        answer = sorted(answer, key=lambda h: h.document.date or "", reverse=True)
     return SearchAnswer(
-        request.query, shown, facet_counts(h.document for h in found.hits),
+        request.query, answer[offset: offset + request.k],
+        facet_counts(h.document for h in answer),
         notice=" ".join(n for n in (notice, found.notice) if n) or None,
         confidence=found.confidence, did_you_mean=found.did_you_mean,
-        searched_for=found.searched_for,
+        searched_for=found.searched_for, total=total, offset=offset,
     )
 
 

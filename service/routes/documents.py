@@ -147,7 +147,8 @@ def patch_document(
 
 @router.delete("/{doc_id}", status_code=204, responses=ERRORS)
 def delete_document(runtime: RuntimeDep, caller: WriterDep, doc_id: str) -> Response:
-    """Remove a document from every index, and its original."""
+    """Move a document to the trash: out of every index at once, restorable for
+    COMMONS_TRASH_DAYS days (POST /api/trash/{id}/restore)."""
     documents.delete(runtime, caller, doc_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

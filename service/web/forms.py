@@ -53,6 +53,11 @@ class ActiveFilter:
     remove_url: str
 
 
+def parse_offset(text: str | None) -> int:
+    """A page's offset as typed in its address (anything but digits: the first page)."""
+    return int(text) if text and text.isascii() and text.isdigit() and len(text) < 10 else 0
+
+
 @dataclass(frozen=True)
 class SearchForm:
     """What the search page was asked: the query and its filters."""
@@ -64,17 +69,19 @@ class SearchForm:
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"  # or "date": the best matches, newest first
+    offset: int = 0  # the first result shown ("More results" pages on)
 
     @classmethod
     def parse(
         cls, q: str | None, kind: str | None, community: str | None, tags: Sequence[str],
         date_from: str | None, date_to: str | None, sort: str | None = None,
+        offset: str | None = None,
     ) -> SearchForm:
         return cls(
             q=(q or "").strip()[:MAX_QUERY], kind=parse_kind(kind), community=clean(community),
             tags=tuple(dict.fromkeys(t.strip() for t in tags if t.strip())),
             date_from=parse_date(date_from), date_to=parse_date(date_to),
-            sort="date" if sort == "date" else "relevance",
+            sort="date" if sort == "date" else "relevance", offset=parse_offset(offset),
         )
 
     @property
@@ -87,12 +94,14 @@ class SearchForm:
                  *(("tag", t) for t in self.tags),
                  ("date_from", self.date_from.isoformat() if self.date_from else ""),
                  ("date_to", self.date_to.isoformat() if self.date_to else ""),
-                 ("sort", "" if self.sort == "relevance" else self.sort)]
+                 ("sort", "" if self.sort == "relevance" else self.sort),
+                 ("offset", str(self.offset) if self.offset else "")]
         return [(k, v) for k, v in pairs if v]
 
     def url(self, **changes: Any) -> str:
-        """The search page for this form with some fields changed."""
-        query = urlencode(replace(self, **changes).params())
+        """The search page for this form with some fields changed (from the first result,
+        unless the change is the offset: a new filter or order is a new answer)."""
+        query = urlencode(replace(self, **{"offset": 0, **changes}).params())
         return f"/?{query}" if query else "/"
 
     def year_url(self, year: str) -> str:
@@ -128,8 +137,7 @@ class BrowseForm:
     @classmethod
     def parse(cls, kind: str | None, community: str | None, tag: str | None,
               sort: str | None, offset: str | None) -> BrowseForm:
-        start = min(int(offset), MAX_OFFSET) if offset and offset.isascii() and \
-            offset.isdigit() else 0
+        start = min(parse_offset(offset), MAX_OFFSET)
         return cls(kind=parse_kind(kind), community=clean(community), tag=clean(tag),
                    sort=sort if sort in BROWSE_SORTS else "title", offset=start)
 
