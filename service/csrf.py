@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Mapping
 
@@ -35,9 +36,15 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Plain HTML forms: their handlers check the form field instead of the header.
-FORM_PATHS = frozenset({"/login", "/logout", "/upload", "/tags/merge"})
+FORM_PATHS = frozenset({"/login", "/logout", "/upload", "/tags/merge", "/trash/empty"})
+FORM_PATTERN = re.compile(r"^/(documents/[^/]+/(edit|delete)|trash/[^/]+/restore)$")
 EXPIRED = ("This form is out of date or did not come from this Commons' own page. "
            "Reload the page and try again.")
+
+
+def is_form_path(path: str) -> bool:
+    """Whether a plain HTML form posts to this path (its handler checks the form's token)."""
+    return path in FORM_PATHS or FORM_PATTERN.match(path) is not None
 
 
 def server_secret(app: Starlette) -> bytes:
@@ -127,7 +134,7 @@ def refusal(request: Request) -> str | None:
         return None
     if reason := cross_site(request):
         return reason
-    if request.url.path in FORM_PATHS or not request.cookies.get(SESSION_COOKIE):
+    if is_form_path(request.url.path) or not request.cookies.get(SESSION_COOKIE):
         return None
     if not token_matches(request, request.headers.get(CSRF_HEADER, "")):
         return (f"This request uses the browser's sign-in but has no valid {CSRF_HEADER} "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from store.records import Kind
@@ -71,6 +71,7 @@ class Block:
     kind: str
     text: str = ""
     items: tuple[str, ...] = ()
+    mark: str = ""  # "first" or "more": part of the passage a search result linked to
 
 
 def text_blocks(text: str, reflow: bool = False) -> list[Block]:
@@ -139,6 +140,36 @@ class Part:
     label: str = ""
     anchor: str = ""
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+
+MIN_MARKED = 20  # characters: a shorter block ("Yes.") is no evidence of the passage
+
+
+def _squeezed(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def mark_passage(parts: Sequence[Part], passage: str) -> list[Part]:
+    """The outline with the blocks that belong to `passage` marked (the first as "first").
+
+    A block belongs when its words run inside the passage's, or the passage's inside its
+    (a passage may be part of one long paragraph); punctuation and line breaks are ignored.
+    """
+    wanted = _squeezed(passage)
+    if not wanted:
+        return list(parts)
+    first = True
+    marked: list[Part] = []
+    for part in parts:
+        blocks = []
+        for block in part.blocks:
+            words = _squeezed(" ".join((block.text, *block.items)))
+            if len(words) >= MIN_MARKED and (words in wanted or wanted in words):
+                block = replace(block, mark="first" if first else "more")
+                first = False
+            blocks.append(block)
+        marked.append(replace(part, blocks=tuple(blocks)))
+    return marked
 
 
 def section_anchor(path: Iterable[str]) -> str:

@@ -22,7 +22,7 @@ from service.schemas import (
     HitOut,
     JobOut,
 )
-from service.web.format import Part, outline
+from service.web.format import Part, mark_passage, outline
 from service.web.forms import PAGE_SIZE, BrowseForm, SearchForm
 from store.records import Filters, Kind
 
@@ -48,6 +48,13 @@ class SearchPage:
     confidence: Confidence = Confidence.STRONG  # how well the results answer the query
     did_you_mean: str | None = None  # a spelling correction to offer
     searched_for: str | None = None  # the correction whose results these are
+    total: int = 0  # documents that match well enough to list (search.listing)
+
+    @property
+    def next_offset(self) -> int | None:
+        """Where "More results" starts, or None on the last page."""
+        following = self.form.offset + len(self.results)
+        return following if self.results and following < self.total else None
 
     def community_choices(self) -> list[tuple[str, int | None]]:
         """Communities with their counts, keeping the chosen one even if it has none."""
@@ -85,8 +92,8 @@ def search_page(runtime: Runtime, caller: Caller, form: SearchForm,
                 as_typed: bool = False) -> SearchPage:
     found = searching.search(runtime, caller, SearchRequest(
         form.q, kind=form.kind, community=form.community, tags=tuple(form.tags),
-        date_from=form.date_from, date_to=form.date_to, k=RESULTS, as_typed=as_typed,
-        sort=SortOrder(form.sort)))
+        date_from=form.date_from, date_to=form.date_to, k=RESULTS, offset=form.offset,
+        as_typed=as_typed, sort=SortOrder(form.sort)))
     results = [HitOut.of(h) for h in found.hits]
     if form.q:
         readings = [] if form.kind is Kind.READING else [
@@ -94,7 +101,8 @@ def search_page(runtime: Runtime, caller: Caller, form: SearchForm,
                 runtime, caller, form.q, shown=[h.id for h in results], k=READINGS)]
         return SearchPage(form, found.facets, results=results, readings=readings,
                           notice=found.notice, confidence=found.confidence,
-                          did_you_mean=found.did_you_mean, searched_for=found.searched_for)
+                          did_you_mean=found.did_you_mean, searched_for=found.searched_for,
+                          total=found.total)
     return SearchPage(
         form, found.facets,
         recent_notes=_documents(runtime, caller, Kind.SESSION_NOTE, "-date", RECENT_NOTES),
@@ -141,15 +149,21 @@ class DocumentPage:
     document: DocumentDetail
     parts: list[Part]
     related: list[HitOut]
+    may_change: bool = False  # the visitor may edit and delete it
 
 
-def document_page(runtime: Runtime, caller: Caller, doc_id: str) -> DocumentPage:
-    """Raises store.errors.DocumentNotFoundError for an unknown id."""
+def document_page(runtime: Runtime, caller: Caller, doc_id: str,
+                  passage: str = "") -> DocumentPage:
+    """Raises store.errors.DocumentNotFoundError for an unknown id. `passage`: the id of a
+    passage a search result linked to, marked on the page."""
     doc, sections = documents.read_document(runtime, caller, doc_id)
     detail = DocumentDetail.with_sections(doc, sections)
     parts = outline([(s.heading_path, s.text, s.page) for s in sections])
+    text = documents.passage_text(runtime, caller, doc_id, passage) if passage else None
+    if text:
+        parts = mark_passage(parts, text)
     related = [HitOut.of(h) for h in documents.related(runtime, caller, doc_id, k=RELATED)]
-    return DocumentPage(detail, parts, related)
+    return DocumentPage(detail, parts, related, caller.may_change(doc))
 
 
 @dataclass(frozen=True)

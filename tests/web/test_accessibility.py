@@ -28,15 +28,32 @@ def axe_source() -> str:
 @pytest.fixture(scope="module")
 def paths(site: Site) -> list[str]:
     docs = httpx.get(f"{site.url}/api/documents", headers=AUTH, timeout=30).json()["items"]
-    return ["/", "/?q=mentoring+older+students", "/?q=xyzzyqqq+blorf", "/browse", "/upload",
-            "/tags", f"/documents/{docs[0]['id']}", "/login"]
+    first = docs[0]["id"]
+    passage = httpx.get(f"{site.url}/api/search", params={"q": "mentoring older students"},
+                        timeout=30).json()["results"][0]["passages"][0]["id"]
+    return ["/", "/?q=mentoring+older+students", "/?q=mentoring&offset=10",
+            "/?q=xyzzyqqq+blorf", "/browse", "/upload", "/tags", f"/documents/{first}",
+            f"/documents/{first}?passage={passage}", "/login"]
+
+
+@pytest.fixture(scope="module")
+def signed_in_paths(site: Site) -> list[str]:
+    """The pages for changing and removing, with a document in the trash."""
+    note = b"# Wren CoP\n\nThe wren walking group meets on Fridays after school.\n"
+    made = httpx.post(f"{site.url}/api/documents", headers=AUTH, timeout=60,
+                      files={"file": ("wren.md", note)}, data={"visibility": "public"})
+    gone = made.json()["id"]
+    assert httpx.delete(f"{site.url}/api/documents/{gone}", headers=AUTH).status_code == 204
+    first = httpx.get(f"{site.url}/api/documents", headers=AUTH).json()["items"][0]["id"]
+    return [f"/documents/{first}", f"/documents/{first}/edit", f"/documents/{first}/delete",
+            f"/trash?deleted={gone}"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [1280, 375])
 def test_no_page_has_an_accessibility_violation(
-        browser: Browser, site: Site, axe_source: str, paths: list[str], scheme: str,
-        width: int) -> None:
+        browser: Browser, site: Site, axe_source: str, paths: list[str],
+        signed_in_paths: list[str], scheme: str, width: int) -> None:
     context = browser.new_context(base_url=site.url, color_scheme=scheme,  # type: ignore[arg-type]
                                   viewport={"width": width, "height": 900}, bypass_csp=True)
     page = context.new_page()
@@ -44,11 +61,20 @@ def test_no_page_has_an_accessibility_violation(
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == {"light": "rgb(246, 245, 241)", "dark": "rgb(16, 24, 28)"}[scheme]
     found = {}
-    for path in paths:
+
+    def check(path: str) -> None:
         page.goto(path)
         page.evaluate(axe_source)
-        violations = page.evaluate(RUN, RULES)
-        if violations:
+        if violations := page.evaluate(RUN, RULES):
             found[path] = violations
+
+    for path in paths:
+        check(path)
+    page.goto("/login")  # the rest as an admin, signed in through the page
+    page.get_by_label("Your token").fill(site.token)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    for path in signed_in_paths:
+        check(path)
     context.close()
     assert not found, found

@@ -9,6 +9,37 @@
   var form = document.getElementById("upload-form");
   if (form) enhanceUpload(form);
   suggestEachTag(document.getElementById("tags"), document.getElementById("tag-suggestions"));
+  offerCopyLinks();
+  focusPassage();
+
+  // "Copy link" on each result: the document's full address, to paste into a message. Hidden
+  // without JavaScript (the title is a link to the same address).
+  function offerCopyLinks() {
+    Array.prototype.forEach.call(document.querySelectorAll(".copy-link"), function (button) {
+      if (!navigator.clipboard) return;
+      button.hidden = false;
+      var label = button.firstChild.textContent;
+      button.addEventListener("click", function () {
+        var address = new URL(button.getAttribute("data-href"), window.location.href).href;
+        navigator.clipboard.writeText(address).then(function () {
+          button.firstChild.textContent = "Link copied";
+          setTimeout(function () { button.firstChild.textContent = label; }, 4000);
+        }, function () {
+          button.firstChild.textContent = "Could not copy; open the document instead";
+        });
+      });
+    });
+  }
+
+  // A passage a search result linked to (its section or page is the address's anchor, so
+  // without JavaScript the page opens there): bring the marked passage itself into view.
+  function focusPassage() {
+    var passage = document.getElementById("passage");
+    if (!passage || !new URLSearchParams(window.location.search).get("passage")) return;
+    // after the browser has gone to the address's anchor, which would move the view again
+    if (document.readyState === "complete") passage.focus();
+    else window.addEventListener("load", function () { passage.focus(); });
+  }
 
   // The tags field holds a list: suggest the hub's tags for the word being typed after the
   // last comma, keeping the ones before it (a datalist alone only completes the whole field).
@@ -57,26 +88,55 @@
 
   function enhanceUpload(form) {
     var input = document.getElementById("file");
+    var folder = document.getElementById("folder");
     var zone = document.getElementById("dropzone");
     var chosen = document.getElementById("file-chosen");
+    var manyHint = document.getElementById("many-hint");
+    var title = document.getElementById("title");
+    var titleHint = document.getElementById("title-hint");
+    var titleHintText = titleHint.textContent;
     var errorBox = document.getElementById("upload-error");
     var choice = document.getElementById("upload-choice");
     var status = document.getElementById("upload-status");
     var progressArea = document.getElementById("upload-progress-area");
     var bar = document.getElementById("upload-progress");
+    var list = document.getElementById("upload-list");
+    var rows = list.tBodies[0];
     var button = form.querySelector("button[type=submit]");
     var maxBytes = Number(form.getAttribute("data-max-bytes")) || Infinity;
+    var allowed = (input.getAttribute("accept") || "").split(",");
+    var picked = []; // {file, path}: chosen, dropped or found in a folder
+    var fromFolder = false;
+    var running = false; // several files are being sent
+    var line = Promise.resolve(); // one upload at a time, in the order asked for
+    var signIns = {};
+    // One file's progress and outcome shown in the form, as before there were rows.
+    var single = {
+      progress: function (percent, text) {
+        if (percent === null) bar.removeAttribute("value"); // indeterminate while indexing
+        else bar.value = percent;
+        say(text);
+      },
+      added: finished,
+      queued: function () {
+        say("Large file: indexing in the background. You can keep this page open…");
+      },
+      refused: failed,
+    };
 
     Array.prototype.forEach.call(document.querySelectorAll("[data-js-only]"), function (el) {
       el.hidden = false;
     });
 
     input.addEventListener("change", function () {
+      folder.value = "";
       clearMessages();
-      var file = input.files && input.files[0];
-      chosen.hidden = !file;
-      chosen.textContent = file ? "Selected: " + file.name + " (" + sizeLabel(file.size) + ")" : "";
-      if (file) prefill(file);
+      pick(filesOf(input), false);
+    });
+    folder.addEventListener("change", function () {
+      input.value = "";
+      clearMessages();
+      pick(filesOf(folder), true);
     });
 
     ["dragenter", "dragover"].forEach(function (type) {
@@ -92,9 +152,19 @@
       });
     });
     zone.addEventListener("drop", function (event) {
-      var files = event.dataTransfer && event.dataTransfer.files;
-      if (files && files.length) {
-        input.files = files;
+      var transfer = event.dataTransfer;
+      var entries = Array.prototype.map.call((transfer && transfer.items) || [], function (item) {
+        return item.webkitGetAsEntry ? item.webkitGetAsEntry() : null;
+      }).filter(Boolean);
+      if (entries.some(function (entry) { return entry.isDirectory; })) {
+        walk(entries).then(function (found) {
+          input.value = "";
+          folder.value = "";
+          clearMessages();
+          pick(found, true);
+        });
+      } else if (transfer && transfer.files && transfer.files.length) {
+        input.files = transfer.files;
         input.dispatchEvent(new Event("change"));
       }
     });
@@ -102,25 +172,23 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearMessages();
-      var file = input.files && input.files[0];
-      if (!file) {
+      if (!picked.length) {
         showError("Choose a file to upload.");
         input.focus();
         return;
       }
-      if (file.size > maxBytes) {
-        showError("'" + file.name + "' is " + sizeLabel(file.size) + "; the limit is " +
-                  sizeLabel(maxBytes) + ".");
+      if (several()) {
+        uploadSeveral();
         return;
       }
-      var data = new FormData(form);
-      var token = String(data.get("token") || "").trim();
-      data.delete("token");
-      data.delete("csrf_token"); // sent as a header instead
-      Array.from(data.entries()).forEach(function (entry) {
-        if (typeof entry[1] === "string" && !entry[1].trim()) data.delete(entry[0]);
-      });
-      send(data, token);
+      list.hidden = true;
+      var file = picked[0].file;
+      if (file.size > maxBytes) {
+        showError(tooLarge(file));
+        return;
+      }
+      busy(true);
+      uploadOne(file, sharedFields(), tokenOf(), single);
     });
 
     // A personal-data refusal: the same upload again, redacted or (once confirmed) as it is.
@@ -128,10 +196,7 @@
       resend("redact");
     });
     document.getElementById("upload-keep").addEventListener("click", function () {
-      if (window.confirm("Keep the personal data as it is? Everyone who may see this " +
-                         "document will see it, and search will find it.")) {
-        resend("keep");
-      }
+      if (keepConfirmed()) resend("keep");
     });
 
     function resend(decision) {
@@ -139,56 +204,154 @@
       form.requestSubmit();
     }
 
-    function send(data, token) {
-      var xhr = new XMLHttpRequest();
-      xhr.open("POST", form.getAttribute("data-api"));
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.setRequestHeader("X-CSRF-Token", csrfToken());
-      if (token) xhr.setRequestHeader("Authorization", "Bearer " + token);
-      xhr.upload.addEventListener("progress", function (event) {
-        if (!event.lengthComputable) return;
-        var percent = Math.round((event.loaded / event.total) * 100);
-        bar.value = percent;
-        say("Uploading… " + percent + "%");
+    function keepConfirmed() {
+      return window.confirm("Keep the personal data as it is? Everyone who may see this " +
+                            "document will see it, and search will find it.");
+    }
+
+    // What will be sent: one file (the form as it always was), or several, a row each, with
+    // the fields shared and each file's own title.
+    function pick(files, inFolder) {
+      picked = files;
+      fromFolder = inFolder;
+      var many = several();
+      title.disabled = many;
+      titleHint.textContent = many ? titleHint.getAttribute("data-many") : titleHintText;
+      manyHint.hidden = !many;
+      chosen.hidden = !picked.length;
+      if (many) {
+        chosen.textContent = picked.length + (picked.length === 1 ? " file" : " files") +
+          " selected" + (inFolder ? " in “" + picked[0].path.split("/")[0] + "”." : ".");
+        clearPrefilled();
+      } else if (picked.length) {
+        var file = picked[0].file;
+        chosen.textContent = "Selected: " + file.name + " (" + sizeLabel(file.size) + ")";
+        prefill(file);
+      }
+    }
+
+    function several() {
+      return picked.length > 1 || fromFolder;
+    }
+
+    function filesOf(field) {
+      return Array.prototype.map.call(field.files || [], function (file) {
+        return { file: file, path: file.webkitRelativePath || file.name };
       });
-      xhr.upload.addEventListener("load", function () {
-        bar.removeAttribute("value"); // indeterminate while the server indexes
-        say("Indexing: reading the file and making it searchable…");
+    }
+
+    // The files of dropped folders, however deep.
+    function walk(entries) {
+      return Promise.all(entries.map(function (entry) {
+        if (entry.isDirectory) return entriesOf(entry.createReader()).then(walk);
+        return new Promise(function (done) {
+          entry.file(function (file) {
+            done([{ file: file, path: entry.fullPath.replace(/^\//, "") }]);
+          }, function () { done([]); });
+        });
+      })).then(function (lists) { return [].concat.apply([], lists); });
+    }
+
+    function entriesOf(reader) { // a folder answers in batches, then with an empty one
+      return new Promise(function (done) {
+        var all = [];
+        (function next() {
+          reader.readEntries(function (batch) {
+            if (!batch.length) return done(all);
+            all = all.concat(batch);
+            next();
+          }, function () { done(all); });
+        })();
       });
-      xhr.addEventListener("load", function () {
-        var body = parseJson(xhr.responseText);
-        if (xhr.status === 200 || xhr.status === 201) {
-          signedIn(token).then(function () { finished(body, Boolean(body && body.duplicate)); });
-        } else if (xhr.status === 202 && body && body.id) {
-          say("Large file: indexing in the background. You can keep this page open…");
-          poll(body.id, token);
-        } else if (body && body.code === "personal-data") {
-          failed(personalDataText(body), true);
-        } else {
-          failed(detailText(body, xhr.status));
-        }
+    }
+
+    // The form's fields for POST /api/documents: the token and the CSRF token go in headers,
+    // the file is added by uploadOne, and empty fields are left to the file.
+    function sharedFields() {
+      var data = new FormData(form);
+      ["token", "csrf_token", "file"].forEach(function (name) { data.delete(name); });
+      Array.from(data.entries()).forEach(function (entry) {
+        if (typeof entry[1] === "string" && !entry[1].trim()) data.delete(entry[0]);
       });
-      xhr.addEventListener("error", function () {
-        failed("The upload did not reach the server. Check the connection and try again.");
+      return data;
+    }
+
+    function tokenOf() {
+      var field = form.elements.namedItem("token");
+      return field ? field.value.trim() : "";
+    }
+
+    // One file to POST /api/documents, its progress and outcome told to `report`:
+    // progress(percent, text) (percent null while the server indexes), added(doc, duplicate),
+    // queued(jobId) (then followed until added or refused) and refused(message, personalData).
+    // The promise settles once the server has answered.
+    function uploadOne(file, fields, token, report) {
+      var data = new FormData();
+      fields.forEach(function (value, name) { data.append(name, value); });
+      data.append("file", file);
+      return new Promise(function (settle) {
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", form.getAttribute("data-api"));
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.setRequestHeader("X-CSRF-Token", csrfToken());
+        if (token) xhr.setRequestHeader("Authorization", "Bearer " + token);
+        xhr.upload.addEventListener("progress", function (event) {
+          if (!event.lengthComputable) return;
+          var percent = Math.round((event.loaded / event.total) * 100);
+          report.progress(percent, "Uploading… " + percent + "%");
+        });
+        xhr.upload.addEventListener("load", function () {
+          report.progress(null, "Indexing: reading the file and making it searchable…");
+        });
+        xhr.addEventListener("load", function () {
+          var body = parseJson(xhr.responseText);
+          if (xhr.status === 200 || xhr.status === 201) {
+            signedIn(token).then(function () {
+              report.added(body, Boolean(body && body.duplicate));
+              settle();
+            });
+          } else if (xhr.status === 202 && body && body.id) {
+            signedIn(token).then(function () { // its job page is its uploader's
+              report.queued(body.id);
+              settle();
+            });
+            follow(body.id, token, report);
+          } else if (body && body.code === "personal-data") {
+            report.refused(personalDataText(file.name, body), true);
+            settle();
+          } else {
+            report.refused(detailText(body, xhr.status), false);
+            settle();
+          }
+        });
+        xhr.addEventListener("error", function () {
+          report.refused("The upload did not reach the server. Check the connection and " +
+                         "try again.", false);
+          settle();
+        });
+        report.progress(0, "Uploading…");
+        xhr.send(data);
       });
-      busy(true);
-      bar.value = 0;
-      say("Uploading…");
-      xhr.send(data);
     }
 
     // A token typed into the form signs its holder in, as /login does (the form without
-    // JavaScript does the same): a note visible only to its community is then theirs to open.
+    // JavaScript does the same): a note visible only to their community is then theirs to
+    // open, and so is a large file's job page. Once per token and page.
     function signedIn(token) {
       if (!token) return Promise.resolve();
-      var body = new URLSearchParams();
-      body.set("token", token);
-      body.set("csrf_token", csrfToken());
-      return fetch("/login", { method: "POST", body: body, credentials: "same-origin",
-                               redirect: "manual" }).catch(function () {});
+      if (!signIns[token]) {
+        var body = new URLSearchParams();
+        body.set("token", token);
+        body.set("csrf_token", csrfToken());
+        signIns[token] = fetch("/login", { method: "POST", body: body,
+                                           credentials: "same-origin", redirect: "manual" })
+          .catch(function () {});
+      }
+      return signIns[token];
     }
 
-    function poll(jobId, token) {
+    // A large file indexed in the background: ask after its job until it is done.
+    function follow(jobId, token, report) {
       var headers = { Accept: "application/json" };
       if (token) headers.Authorization = "Bearer " + token;
       fetch("/api/jobs/" + encodeURIComponent(jobId), { headers: headers })
@@ -197,21 +360,20 @@
         })
         .then(function (answer) {
           var job = answer.job;
-          if (!answer.ok) failed(detailText(job, 0));
+          if (!answer.ok) report.refused(detailText(job, 0), false);
           else if (job.status === "done" && job.document) {
-            signedIn(token).then(function () { finished(job.document, false); });
+            signedIn(token).then(function () { report.added(job.document, false); });
           }
-          else if (job.status === "failed") failed(job.reason || "Indexing failed.");
-          else window.setTimeout(function () { poll(jobId, token); }, 1000);
+          else if (job.status === "failed") report.refused(job.reason || "Indexing failed.", false);
+          else window.setTimeout(function () { follow(jobId, token, report); }, 1000);
         })
         .catch(function () {
-          failed("Lost contact with the server while the file was being indexed.");
+          report.refused("Lost contact with the server while the file was being indexed.", false);
         });
     }
 
     function finished(doc, duplicate) {
       busy(false);
-      progressArea.hidden = true;
       status.textContent = "";
       var link = document.createElement("a");
       link.href = "/documents/" + encodeURIComponent(doc.id);
@@ -220,25 +382,207 @@
         duplicate ? "This file was already in the Commons. " : "Added and searchable now. "));
       status.appendChild(link);
       status.focus();
-      form.elements.namedItem("pii").value = ""; // the next file gets its own choice
-      input.value = "";
-      chosen.hidden = true;
-      clearPrefilled();
+      forget();
     }
 
     function failed(message, offerChoice) {
       busy(false);
-      progressArea.hidden = true;
       status.textContent = "";
       showError(message);
       choice.hidden = !offerChoice;
     }
 
-    function personalDataText(body) {
-      var findings = (body.findings || []).slice(0, 10).join("; ");
-      var name = input.files && input.files[0] ? "“" + input.files[0].name + "”" : "This file";
-      return name + " contains personal data: " + findings + ". Redact it (replaced with " +
-        "placeholders such as [phone removed]) or upload it as it is?";
+    // Done with the chosen files: the next ones get their own choices.
+    function forget() {
+      form.elements.namedItem("pii").value = "";
+      input.value = "";
+      folder.value = "";
+      pick([], false);
+      clearPrefilled();
+    }
+
+    // Several files, one after another: a row each; hidden files and other types are not
+    // sent; one refused does not stop the rest. At the end a summary, where focus moves.
+    function uploadSeveral() {
+      var fields = sharedFields();
+      var token = tokenOf();
+      running = true;
+      rows.textContent = "";
+      list.hidden = false;
+      var sending = picked.map(function (item) {
+        var row = fileRow(item, fields, token);
+        var reason = skipReason(item);
+        if (reason) row.skipped(reason);
+        else if (item.file.size > maxBytes) row.refused(tooLarge(item.file), false);
+        else return row;
+        return null;
+      }).filter(Boolean);
+      busy(true);
+      bar.value = 0;
+      sending.forEach(function (row, index) {
+        inTurn(function () {
+          say("Uploading " + (index + 1) + " of " + sending.length + ": “" + row.path + "”…");
+          return uploadOne(row.file, fields, token, row).then(function () {
+            bar.value = Math.round(((index + 1) / sending.length) * 100);
+          });
+        });
+      });
+      inTurn(function () {
+        running = false;
+        busy(false);
+        forget();
+        summarise();
+        status.focus();
+      });
+    }
+
+    function inTurn(task) {
+      line = line.then(task);
+      return line;
+    }
+
+    // A row of the table for one of several files; it is that file's `report`.
+    function fileRow(item, fields, token) {
+      var tr = rows.insertRow(-1);
+      var name = document.createElement("th");
+      name.scope = "row";
+      name.id = "upload-file-" + rows.rows.length;
+      name.tabIndex = -1;
+      name.textContent = item.path;
+      tr.appendChild(name);
+      var cell = tr.insertCell(-1);
+      cell.tabIndex = -1; // focus comes here once a choice made in the row has its outcome
+      var rowBar = null;
+      var rowText = null;
+      var row = {
+        file: item.file,
+        path: item.path,
+        progress: function (percent, text) {
+          if (!rowBar) {
+            show("sending", "", "");
+            rowBar = cell.appendChild(document.createElement("progress"));
+            rowBar.max = 100;
+            rowBar.setAttribute("aria-labelledby", name.id);
+            rowText = cell.appendChild(document.createElement("span"));
+          }
+          if (percent === null) rowBar.removeAttribute("value");
+          else rowBar.value = percent;
+          rowText.textContent = text;
+        },
+        added: function (doc, duplicate) {
+          show(duplicate ? "duplicate" : "added", "",
+               duplicate ? "Already in the Commons. " : "Added and searchable now. ",
+               "/documents/" + encodeURIComponent(doc.id), "Open “" + doc.title + "”");
+        },
+        queued: function (jobId) {
+          show("queued", "", "Large file: being indexed in the background. ",
+               "/upload/jobs/" + encodeURIComponent(jobId), "Follow its progress");
+        },
+        refused: function (message, personalData) {
+          show(personalData ? "choice" : "refused",
+               personalData ? "Needs your choice." : "Refused.", message);
+          if (personalData) offerChoice();
+        },
+        skipped: function (reason) {
+          show("skipped", "Skipped.", reason);
+        },
+      };
+      show("waiting", "", "Waiting its turn.");
+      return row;
+
+      function show(outcome, label, text, href, linkText) {
+        tr.className = "upload-row is-" + outcome;
+        tr.setAttribute("data-outcome", outcome);
+        cell.textContent = "";
+        rowBar = null;
+        if (label) {
+          cell.appendChild(document.createElement("strong")).textContent = label;
+          cell.appendChild(document.createTextNode(" "));
+        }
+        cell.appendChild(document.createTextNode(text));
+        if (href) {
+          var link = cell.appendChild(document.createElement("a"));
+          link.href = href;
+          link.textContent = linkText;
+        }
+        if (outcome !== "sending" && outcome !== "waiting" && !running) summarise();
+      }
+
+      function offerChoice() {
+        var actions = cell.appendChild(document.createElement("div"));
+        actions.className = "choice-actions";
+        choiceButton(actions, "Redact and upload", "button primary", function () {
+          again("redact");
+        });
+        choiceButton(actions, "Upload as it is", "button", function () {
+          if (keepConfirmed()) again("keep");
+        });
+      }
+
+      function choiceButton(parent, text, className, onClick) {
+        var choose = parent.appendChild(document.createElement("button"));
+        choose.type = "button";
+        choose.className = className;
+        choose.textContent = text;
+        choose.setAttribute("aria-describedby", name.id);
+        choose.addEventListener("click", onClick);
+      }
+
+      function again(decision) {
+        var decided = new FormData();
+        fields.forEach(function (value, key) { decided.append(key, value); });
+        decided.set("pii", decision);
+        name.focus(); // the buttons go; stay in this row
+        show("waiting", "", "Waiting its turn.");
+        inTurn(function () {
+          return uploadOne(item.file, decided, token, row).then(function () { cell.focus(); });
+        });
+      }
+    }
+
+    // "5 added, 1 already here, 1 needs your choice, 1 refused, 2 skipped." in the words of
+    // the page without JavaScript (service/web/uploads.py, upload_summary).
+    function summarise() {
+      var counts = {};
+      Array.prototype.forEach.call(rows.rows, function (tr) {
+        var outcome = tr.getAttribute("data-outcome");
+        counts[outcome] = (counts[outcome] || 0) + 1;
+      });
+      say([["added", "added", "added"], ["duplicate", "already here", "already here"],
+           ["choice", "needs your choice", "need your choice"],
+           ["queued", "being indexed in the background", "being indexed in the background"],
+           ["refused", "refused", "refused"], ["skipped", "skipped", "skipped"]]
+        .filter(function (kind) { return counts[kind[0]]; })
+        .map(function (kind) {
+          var n = counts[kind[0]];
+          return n + " " + (n === 1 ? kind[1] : kind[2]);
+        }).join(", ") + ".");
+    }
+
+    // A file among several that is not sent: hidden (.DS_Store, a folder's .git) or of a
+    // type the hub does not take (as skip_reason in service/web/uploads.py).
+    function skipReason(item) {
+      if (item.path.split("/").some(function (part) { return part.charAt(0) === "."; })) {
+        return "A hidden file (such as .DS_Store), not a note.";
+      }
+      var dot = item.file.name.lastIndexOf(".");
+      if (dot < 0 || allowed.indexOf(item.file.name.slice(dot).toLowerCase()) < 0) {
+        return "Only " + allowed.join(", ") + " files can be uploaded.";
+      }
+      return "";
+    }
+
+    function tooLarge(file) {
+      return "'" + file.name + "' is " + sizeLabel(file.size) + "; the limit is " +
+        sizeLabel(maxBytes) + ".";
+    }
+
+    function personalDataText(name, body) {
+      var findings = (body.findings || []).slice(0, 10).map(function (finding) {
+        return finding.replace(/\.$/, "");
+      }).join("; ");
+      return "“" + name + "” contains personal data: " + findings + ". Redact it (replaced " +
+        "with placeholders such as [phone removed]) or upload it as it is?";
     }
 
     function busy(on) {
