@@ -20,6 +20,7 @@ from symspellpy import SymSpell, Verbosity
 
 from search.english import english_counts, english_symspell, english_words
 from search.per_store import OnePer
+from search.snippets import STOP_WORDS
 from store import spelling_table
 from store.protocol import DocumentCatalog
 from store.records import Filters, Viewer
@@ -28,7 +29,9 @@ VERSION = "1"  # of the table's contents; a data folder with another is counted 
 MAX_EDITS = 2  # the most edits a correction may need (1 for words of up to SHORT_WORD letters)
 SHORT_WORD = 6  # so "lorem ipsum dolor" does not turn into the hub's "more issue door"
 RARE_ENGLISH = 100_000_000  # English words rarer than this may be slips for a commoner word
-SLIP_RATIO = 5  # ... one edit away and this many times as common in English ("rom", "room")
+# ... one edit away and this many times as common in English ("dyed" for "died", 24 times as
+# common); 5 read "zoom" as "room" (5.6) and "boss" as "loss" (5.8) in the practitioner set
+SLIP_RATIO = 10
 _WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]+(?![^\W\d_])")
 
 
@@ -125,8 +128,11 @@ class Speller:
             if best is not None:
                 fixes[word] = best
         for word in slipped:
+            # a real word is read as a slip only for a content word: a stop word ("from" for
+            # "rom") is dropped by the search and could not make its answer stronger
             commoner = [(d, t) for d, t in from_hub[word] if t in allowed and d == 1
-                        and counts.get(t, 0) >= SLIP_RATIO * counts[word]]
+                        and counts.get(t, 0) >= SLIP_RATIO * counts[word]
+                        and t not in STOP_WORDS]
             best = choose(commoner, [])
             if best is not None:
                 fixes[word] = best

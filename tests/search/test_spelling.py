@@ -98,6 +98,14 @@ def test_a_slip_for_a_real_word_is_kept_only_for_a_strong_answer(
     assert answer.searched_for == "my grandad died"
     assert answer.confidence is Confidence.STRONG
     assert answer.hits[0].document.source == "practices/grief.md"
+    # a real word only a few times rarer than a hub word is left alone
+    pipeline.ingest([note("practices/hybrid.md", "# Hybrid meetings\n\nHalf in the room, half "
+                          "online: the loss of side conversations is what people miss.")])
+    speller = speller_for(index.catalog)
+    assert speller.correct("half of us are on zoom", slips=True) is None  # not "room"
+    assert speller.correct("my boss wants numbers", slips=True) is None  # not "loss"
+    # and a slip is read as a content word, never a stop word ("rom" is not "from")
+    assert speller.correct("half in the rom", slips=True) != "half in the from"
     # an off-topic query is not bent into a hub question ("bike" is not a slip for "like")
     off = trusted_search(index, "how to fix a flat bike tire", speller=speller)
     assert off.searched_for is None and off.confidence is not Confidence.STRONG
