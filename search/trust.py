@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from search.confidence import Confidence, Evidence, judge
+from search.confidence import STRONG_COSINE, Confidence, Evidence, judge
 from search.language import LanguageGuess, guess_language, language_notice
 from search.lexical import match_expression
 from search.models import Hit
@@ -124,7 +124,10 @@ def trusted_search(
         return answer
     fixed = search_with_signals(index, slipped, filters, options, reranker)
     fixed_evidence, fixed_confidence = _judged(index, slipped, filters, fixed, True)
-    if fixed_confidence is Confidence.STRONG:
+    # strong by closeness: words read as the hub's own always cover the hub ("dog barks"
+    # read as "dog banks" knows every word), so coverage cannot vouch for the reading
+    close = fixed_evidence.best_cosine is None or fixed_evidence.best_cosine >= STRONG_COSINE
+    if fixed_confidence is Confidence.STRONG and close:
         return TrustedAnswer(fixed.hits, fixed_confidence, fixed_evidence, language,
                              did_you_mean=slipped, searched_for=slipped,
                              unmatched_phrases=fixed.observed.unmatched_phrases)
