@@ -1,10 +1,11 @@
-"""Full-text queries: FTS5 MATCH expressions from what a practitioner typed."""
+"""Full-text queries (store.records.LexicalQuery) from what a practitioner typed."""
 
 from __future__ import annotations
 
 import re
 
 from store.analysis import analyze
+from store.records import LexicalQuery
 
 _PHRASE = re.compile(r'"([^"]+)"')
 
@@ -14,30 +15,23 @@ def quoted_phrases(query: str) -> list[str]:
     return [p.strip() for p in _PHRASE.findall(query) if p.strip()]
 
 
-def _fts_phrase(terms: list[str]) -> str:
-    return '"' + " ".join(t.replace('"', "") for t in terms) + '"'
-
-
 MAX_QUERY_TERMS = 64
 
 
-def match_expression(query: str) -> str | None:
-    """An FTS5 MATCH expression: any query term may match (ranked by BM25).
+def match_expression(query: str) -> LexicalQuery | None:
+    """A full-text query where any query term may match (ranked by BM25).
 
-    A term the query repeats is repeated in the expression: FTS5's bm25() sums over the
-    expression's phrases, so it then counts as often as the query says it (BM25 with query
-    term frequency). Long requests that come back to their subject ("retrieval ... retrieval
-    ... retrieval") rank much better so: CISI bm25 nDCG@10 0.32 -> 0.38 on whole documents.
-    Terms are quoted so that no user input is read as FTS5 syntax.
+    A term the query repeats is kept repeated: it then counts as often as the query says it
+    (BM25 with query term frequency). Long requests that come back to their subject
+    ("retrieval ... retrieval ... retrieval") rank much better so: CISI bm25 nDCG@10 0.32 ->
+    0.38 on whole documents.
     """
     return any_of(analyze([query])[0][:MAX_QUERY_TERMS])
 
 
-def any_of(terms: list[str]) -> str | None:
-    """An FTS5 MATCH expression for analysed terms, any of which may match."""
-    if not terms:
-        return None
-    return " OR ".join(_fts_phrase([t]) for t in terms)
+def any_of(terms: list[str]) -> LexicalQuery | None:
+    """A full-text query for analysed terms, any of which may match."""
+    return LexicalQuery(tuple(terms)) if terms else None
 
 
 def required_phrases(query: str) -> list[str]:
@@ -49,15 +43,13 @@ def required_phrases(query: str) -> list[str]:
     return [p for p in quoted_phrases(query) if len(p.split()) > 1 and analyze([p])[0]]
 
 
-def every_word_expression(query: str) -> str | None:
-    """An FTS5 MATCH expression that only chunks holding every query term satisfy."""
-    terms = list(dict.fromkeys(analyze([query])[0][:MAX_QUERY_TERMS]))
-    return " AND ".join(_fts_phrase([t]) for t in terms) if terms else None
+def every_word_expression(query: str) -> LexicalQuery | None:
+    """A full-text query that only chunks holding every query term satisfy."""
+    terms = tuple(dict.fromkeys(analyze([query])[0][:MAX_QUERY_TERMS]))
+    return LexicalQuery(terms, every=True) if terms else None
 
 
-def phrase_expression(query: str) -> str | None:
-    """An FTS5 MATCH expression that every required phrase of the query must satisfy."""
-    phrases = [analyze([p])[0] for p in required_phrases(query)]
-    if not phrases:
-        return None
-    return " AND ".join(_fts_phrase(p) for p in phrases)
+def phrase_expression(query: str) -> LexicalQuery | None:
+    """A full-text query that every required phrase of the query must satisfy."""
+    phrases = tuple(tuple(analyze([p])[0]) for p in required_phrases(query))
+    return LexicalQuery(phrases=phrases) if phrases else None

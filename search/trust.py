@@ -18,7 +18,7 @@ from search.models import Hit
 from search.retrieval import Reranker, Searched, SearchOptions, search_with_signals
 from search.spelling import Speller
 from store.index import Index
-from store.records import Filters, doc_id_of
+from store.records import Filters, LexicalQuery, doc_id_of
 
 RANK = {Confidence.NONE: 0, Confidence.WEAK: 1, Confidence.STRONG: 2}
 _WORDS = re.compile(r"\w+")
@@ -52,8 +52,8 @@ def phrases_notice(phrases: tuple[str, ...]) -> str | None:
 BEST_DOCUMENTS = 3  # the documents whose share of the query's words counts
 
 
-def _expressions(query: str) -> set[str]:
-    """One FTS5 expression per distinct term (a word's own: stems are not re-stemmed)."""
+def _expressions(query: str) -> set[LexicalQuery]:
+    """One full-text query per distinct term (a word's own: stems are not re-stemmed)."""
     return {e for w in _WORDS.findall(query) if (e := match_expression(w)) is not None}
 
 

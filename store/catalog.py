@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from store import spelling_table
+from store import fts5, spelling_table
 from store.analysis import index_terms
 from store.errors import DocumentNotFoundError
 from store.records import (
@@ -25,6 +25,7 @@ from store.records import (
     DocumentRecord,
     Filters,
     Kind,
+    LexicalQuery,
     Status,
     TrashedDocument,
     Viewer,
@@ -548,13 +549,14 @@ class Catalog:
 
     # --- lexical retrieval --------------------------------------------------------------
     def lexical_search(
-        self, match: str, filters: Filters, limit: int
+        self, query: LexicalQuery, filters: Filters, limit: int
     ) -> list[tuple[str, float]]:
-        """Chunks matching an FTS5 expression, best BM25 first, filters applied inside.
+        """Chunks matching a full-text query, best BM25 first, filters applied inside.
 
         Without filters, FTS5 ranks on its own (fast path); the caller drops chunks of
         documents that are not READY. With filters, the documents table is joined in.
         """
+        match = fts5.match(query)
         if filters.is_empty():
             sql = (
                 "SELECT c.id AS id, f.score AS score FROM ("

@@ -17,7 +17,14 @@ from store.accounts import Principal, Role, Session, User
 from store.audit import AuditEntry
 from store.embedder import Vectors
 from store.jobs import JobRecord, JobStatus
-from store.records import ChunkRecord, DocumentRecord, Filters, TrashedDocument, Viewer
+from store.records import (
+    ChunkRecord,
+    DocumentRecord,
+    Filters,
+    LexicalQuery,
+    TrashedDocument,
+    Viewer,
+)
 
 
 class DocumentCatalog(Protocol):
@@ -59,7 +66,7 @@ class DocumentCatalog(Protocol):
     def chunk_ids(self) -> set[str]: ...
     def lexical_mismatch(self) -> int: ...
     def rebuild_lexical(self) -> None: ...
-    def lexical_search(self, match: str, filters: Filters,
+    def lexical_search(self, query: LexicalQuery, filters: Filters,
                        limit: int) -> list[tuple[str, float]]: ...
 
     # --- the hub's words, for spelling suggestions

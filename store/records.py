@@ -133,3 +133,20 @@ class Filters:
 
     def is_empty(self) -> bool:
         return self == Filters()
+
+
+@dataclass(frozen=True)
+class LexicalQuery:
+    """What the full-text index is asked, in analysed terms (store.analysis), never raw text.
+
+    A chunk matches when it holds any of `terms` (or, with `every`, all of them) and each of
+    `phrases` word for word; matches rank by BM25 over `terms` and the phrases' terms. A term
+    given twice counts twice (BM25 with the query's term frequency).
+    """
+
+    terms: tuple[str, ...] = ()
+    every: bool = False
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+    def is_empty(self) -> bool:
+        return not self.terms and not self.phrases

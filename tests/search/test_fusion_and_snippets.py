@@ -9,7 +9,9 @@ import pytest
 from search.fusion import FusionMode, convex_fusion, fuse, reciprocal_rank_fusion
 from search.lexical import match_expression, phrase_expression, quoted_phrases
 from search.snippets import highlight, make_snippet
+from store import fts5
 from store.analysis import analyze, term_of
+from store.records import LexicalQuery
 
 
 def test_rrf_by_hand() -> None:
@@ -33,10 +35,15 @@ def test_convex_fusion_normalises_scores() -> None:
 
 
 def test_query_analysis_is_safe_fts_syntax() -> None:
-    assert match_expression('kids AND "NEAR(" -shouting') == '"kid" OR "near" OR "shout"'
+    query = match_expression('kids AND "NEAR(" -shouting')
+    assert query == LexicalQuery(("kid", "near", "shout"))
+    assert fts5.match(query) == '"kid" OR "near" OR "shout"'
     assert match_expression("the a of") is None
     assert quoted_phrases('the "Calm Corner kit" and "STEPS"') == ["Calm Corner kit", "STEPS"]
-    assert phrase_expression('"Calm Corner kit"') == '"calm corner kit"'
+    phrase = phrase_expression('"Calm Corner kit"')
+    assert phrase == LexicalQuery(phrases=(("calm", "corner", "kit"),))
+    assert fts5.match(phrase) == '"calm corner kit"'
+    assert fts5.match(LexicalQuery(("calm", "kit"), every=True)) == '"calm" AND "kit"'
     assert phrase_expression('so-called "tuned" indexes') is None  # emphasis, not a phrase
 
 
