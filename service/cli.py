@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,7 +39,7 @@ from service.runtime import (
     search_options,
 )
 from service.settings import Settings
-from store.errors import DocumentNotFoundError, SearchError
+from store.errors import AlreadyExistsError, DocumentNotFoundError, SearchError
 from store.records import Filters, Kind, Visibility
 
 app = typer.Typer(
@@ -350,7 +349,7 @@ def users_add(
     runtime = _open()
     try:
         token = users.add(runtime, COMMAND_LINE, user_id, chosen, tuple(community or ()))
-    except (ValueError, sqlite3.IntegrityError) as exc:
+    except (ValueError, AlreadyExistsError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     finally:

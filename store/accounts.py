@@ -7,11 +7,11 @@ removing a user and ending their sessions is one transaction.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from store.catalog import Catalog
 
@@ -58,7 +58,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _user(row: sqlite3.Row) -> User:
+def _user(row: Any) -> User:
     return User(row["id"], Role(row["role"]), tuple(json.loads(row["communities"])),
                 row["created_at"])
 
@@ -71,7 +71,7 @@ class Accounts:
 
     def add_user(self, user_id: str, role: Role, communities: Sequence[str],
                  token_hash: str) -> User:
-        """Add a user; raises sqlite3.IntegrityError when the id (or token) is taken."""
+        """Add a user; raises AlreadyExistsError when the id (or token) is taken."""
         user = User(user_id, role, tuple(communities), _now())
         with self._catalog.transaction() as db:
             db.execute(

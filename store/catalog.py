@@ -19,7 +19,7 @@ from typing import Any
 
 from store import fts5, spelling_table
 from store.analysis import index_terms
-from store.errors import DocumentNotFoundError
+from store.errors import AlreadyExistsError, DocumentNotFoundError
 from store.records import (
     ChunkRecord,
     DocumentRecord,
@@ -108,6 +108,28 @@ CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    filename TEXT NOT NULL,
+    owner TEXT,
+    request TEXT NOT NULL DEFAULT '{{}}',
+    status TEXT NOT NULL,
+    reason TEXT,
+    doc_id TEXT,
+    payload BLOB,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, created_at);
+CREATE TABLE IF NOT EXISTS spelling (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL,
+    word TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    guarded INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS spelling_doc ON spelling(doc_id);
+CREATE INDEX IF NOT EXISTS spelling_word ON spelling(word);
 """
 
 # Columns added after the first release, with their definitions, for older data folders.
@@ -178,7 +200,12 @@ def _chunk_from_row(row: sqlite3.Row) -> ChunkRecord:
     )
 
 
-def filter_sql(filters: Filters, alias: str = "d") -> tuple[str, list[Any]]:
+# A document's tags (a JSON list) hold the parameter, in SQLite's SQL.
+HAS_TAG = "EXISTS (SELECT 1 FROM json_each({alias}.tags) WHERE value = ?)"
+
+
+def filter_sql(filters: Filters, alias: str = "d",
+               has_tag: str = HAS_TAG) -> tuple[str, list[Any]]:
     """SQL conditions (joined with AND) and parameters for filters on the documents table."""
     clauses = [f"{alias}.status = ?"]
     params: list[Any] = [Status.READY.value]
@@ -189,7 +216,7 @@ def filter_sql(filters: Filters, alias: str = "d") -> tuple[str, list[Any]]:
         clauses.append(f"{alias}.community = ?")
         params.append(filters.community)
     for tag in filters.tags:
-        clauses.append(f"EXISTS (SELECT 1 FROM json_each({alias}.tags) WHERE value = ?)")
+        clauses.append(has_tag.format(alias=alias))
         params.append(tag)
     if filters.date_from:
         clauses.append(f"{alias}.date >= ?")
@@ -220,7 +247,16 @@ def filter_sql(filters: Filters, alias: str = "d") -> tuple[str, list[Any]]:
 
 
 class Catalog:
-    """Documents, chunks and the lexical index, persistent in `commons.db`."""
+    """Documents, chunks and the lexical index, persistent in `commons.db`.
+
+    Its SQL is the part SQLite and PostgreSQL share ('?' parameters); store.postgres.catalog
+    answers the same interface on PostgreSQL, overriding the connection and the full-text
+    index (FTS5 here, BM25 over a postings table there).
+    """
+
+    HAS_TAG = HAS_TAG
+    JOBS_ORDER = "created_at, rowid"  # the jobs table in the order jobs came
+    LOCK_ONE = ""  # a claimed row needs no lock: a transaction here locks the whole file
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -258,6 +294,9 @@ class Catalog:
             self._local.writing = True
             try:
                 yield self._db
+            except sqlite3.IntegrityError as exc:
+                self._db.execute("ROLLBACK")
+                raise AlreadyExistsError(str(exc)) from exc
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
@@ -273,7 +312,7 @@ class Catalog:
             self._readers.append(reader)
         return reader
 
-    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         if getattr(self._local, "writing", False):  # inside a transaction: see its own writes
             return list(self._db.execute(sql, params))
         try:
@@ -285,7 +324,7 @@ class Catalog:
         finally:
             self._idle_readers.put(reader)
 
-    def read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    def read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """Rows of a read-only query, for the tables kept beside the catalog (jobs)."""
         return self._query(sql, params)
 
@@ -296,7 +335,8 @@ class Catalog:
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+            db.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
     # --- documents --------------------------------------------------------------------
     def begin_document(self, doc: DocumentRecord) -> DocumentRecord | None:
@@ -342,9 +382,9 @@ class Catalog:
         with self.transaction() as db:
             self._delete_chunks(db, doc_id)
             for chunk in chunks:
-                cur = db.execute(
+                rowid = db.execute(
                     "INSERT INTO chunks(id, doc_id, ordinal, text, context, heading_path, "
-                    "page_start, page_end) VALUES (?,?,?,?,?,?,?,?)",
+                    "page_start, page_end) VALUES (?,?,?,?,?,?,?,?) RETURNING rowid",
                     (
                         chunk.id,
                         doc_id,
@@ -355,11 +395,8 @@ class Catalog:
                         chunk.page_start,
                         chunk.page_end,
                     ),
-                )
-                db.execute(
-                    "INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)",
-                    (cur.lastrowid, index_terms(chunk.indexed_text)),
-                )
+                ).fetchone()["rowid"]
+                self._index_terms(db, rowid, index_terms(chunk.indexed_text))
             db.execute(
                 "UPDATE documents SET status = ?, n_chunks = ?, updated_at = ? WHERE id = ?",
                 (Status.READY.value, len(chunks), _now(), doc_id),
@@ -368,7 +405,12 @@ class Catalog:
         return self.get(doc_id)
 
     @staticmethod
-    def _delete_chunks(db: sqlite3.Connection, doc_id: str) -> None:
+    def _index_terms(db: Any, rowid: int, terms: str) -> None:
+        """Write one chunk's full-text entry (its analysed terms, space-joined)."""
+        db.execute("INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)", (rowid, terms))
+
+    @staticmethod
+    def _delete_chunks(db: Any, doc_id: str) -> None:
         db.execute(
             "DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE doc_id = ?)",
             (doc_id,),
@@ -386,8 +428,9 @@ class Catalog:
         """Move a document's record to the trash and out of every catalog index, atomically."""
         doc = self.get(doc_id)
         with self.transaction() as db:
+            db.execute("DELETE FROM trash WHERE id = ?", (doc_id,))
             db.execute(
-                f"INSERT OR REPLACE INTO trash({_DOC_COLUMNS}, trashed_at, trashed_by) "
+                f"INSERT INTO trash({_DOC_COLUMNS}, trashed_at, trashed_by) "
                 f"SELECT {_DOC_COLUMNS}, ?, ? FROM documents WHERE id = ?", (_now(), by, doc_id))
             self._delete_chunks(db, doc_id)
             spelling_table.forget(db, doc_id)
@@ -466,23 +509,27 @@ class Catalog:
     ) -> list[DocumentRecord]:
         """Searchable documents matching the filters, sorted by title, -date, date, added."""
         order = {
-            "title": "d.title COLLATE NOCASE ASC",
+            "title": "lower(d.title) ASC",
             "date": "d.date ASC",
             "-date": "d.date DESC",
             "added": "d.added_at DESC",
         }.get(sort)
         if order is None:
             raise ValueError("sort must be one of title, date, -date, added")
-        where, params = filter_sql(filters)
+        where, params = self._filter_sql(filters)
         sql = f"SELECT {_DOC_COLUMNS} FROM documents d WHERE {where} ORDER BY {order}, d.id"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
         return [_doc_from_row(r) for r in self._query(sql, params)]
 
+    def _filter_sql(self, filters: Filters, alias: str = "d") -> tuple[str, list[Any]]:
+        return filter_sql(filters, alias, self.HAS_TAG)
+
     def count(self, filters: Filters = Filters()) -> int:
-        where, params = filter_sql(filters)
-        return int(self._query(f"SELECT COUNT(*) FROM documents d WHERE {where}", params)[0][0])
+        where, params = self._filter_sql(filters)
+        sql = f"SELECT COUNT(*) AS n FROM documents d WHERE {where}"
+        return int(self._query(sql, params)[0]["n"])
 
     def pending(self) -> list[DocumentRecord]:
         rows = self._query(
@@ -522,7 +569,7 @@ class Catalog:
         return {r["id"]: str(r["terms"]).split() for r in rows}
 
     def chunk_count(self) -> int:
-        return int(self._query("SELECT COUNT(*) FROM chunks")[0][0])
+        return int(self._query("SELECT COUNT(*) AS n FROM chunks")[0]["n"])
 
     def chunk_ids(self) -> set[str]:
         return {r["id"] for r in self._query("SELECT id FROM chunks")}
@@ -565,7 +612,7 @@ class Catalog:
             )
             rows = self._query(sql, [match, limit])
         else:
-            where, params = filter_sql(filters)
+            where, params = self._filter_sql(filters)
             sql = (
                 "SELECT c.id AS id, bm25(chunks_fts) AS score FROM chunks_fts "
                 "JOIN chunks c ON c.rowid = chunks_fts.rowid "
@@ -579,8 +626,6 @@ class Catalog:
     # --- the hub's words, for spelling suggestions (store.spelling_table) ---------------
     def count_words(self, version: str) -> None:
         """Count every document's words again unless the table holds this version's counts."""
-        with self.transaction() as db:
-            spelling_table.ensure(db)
         if self.get_meta("spelling") == version:
             return
         with self.transaction() as db:
@@ -603,7 +648,7 @@ class Catalog:
         only in documents whose uploader kept no personal data)."""
         if not words:
             return set()
-        where, params = filter_sql(Filters(viewer=viewer))
+        where, params = self._filter_sql(Filters(viewer=viewer))
         marks = ",".join("?" * len(words))
         guard = " AND s.guarded = 0" if unguarded else ""
         rows = self._query(
@@ -619,8 +664,10 @@ class Catalog:
         every process on this folder uses the same."""
         key = f"secret:{name}"
         with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", (key, new))
-            return str(next(db.execute("SELECT value FROM meta WHERE key = ?", (key,)))[0])
+            db.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING",
+                       (key, new))
+            return str(db.execute("SELECT value FROM meta WHERE key = ?",
+                                  (key,)).fetchone()["value"])
 
     def _migrate_principals(self) -> None:
         """Once per data folder: sessions not bound to a credential are dropped (people sign

@@ -38,3 +38,7 @@ class VectorStoreUnavailable(SearchError):
             "administrator runs `commons reindex`, which rebuilds it from the stored originals."
         )
         self.reason = reason
+
+
+class AlreadyExistsError(SearchError):
+    """A record with this key (a user id, a token) is already kept."""

@@ -8,29 +8,12 @@ database overwrites deleted content (`secure_delete`), so a refused upload leave
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from store.catalog import Catalog
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id TEXT PRIMARY KEY,
-    filename TEXT NOT NULL,
-    owner TEXT,
-    request TEXT NOT NULL DEFAULT '{}',
-    status TEXT NOT NULL,
-    reason TEXT,
-    doc_id TEXT,
-    payload BLOB,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, created_at);
-"""
 
 
 class JobStatus(StrEnum):
@@ -59,7 +42,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _record(row: sqlite3.Row) -> JobRecord:
+def _record(row: Any) -> JobRecord:
     return JobRecord(
         id=row["id"], filename=row["filename"], status=JobStatus(row["status"]),
         owner=row["owner"], request=json.loads(row["request"]), reason=row["reason"],
@@ -74,11 +57,7 @@ class JobTable:
     """The jobs table: add, claim the oldest queued, finish, and resume after a crash."""
 
     def __init__(self, catalog: Catalog) -> None:
-        self._catalog = catalog
-        with catalog.transaction() as db:
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+        self._catalog = catalog  # whose schema holds the jobs table
 
     def add(self, job: JobRecord, payload: bytes) -> None:
         now = _now()
@@ -95,10 +74,12 @@ class JobTable:
 
     def claim(self) -> tuple[JobRecord, bytes] | None:
         """The oldest queued job, now marked processing (atomically: one taker only)."""
-        with self._catalog.transaction() as db:
+        catalog = self._catalog
+        with catalog.transaction() as db:
             row = db.execute(
                 f"SELECT {_COLUMNS}, payload FROM jobs WHERE status = ? "
-                "ORDER BY created_at, rowid LIMIT 1", (JobStatus.QUEUED.value,),
+                f"ORDER BY {catalog.JOBS_ORDER} LIMIT 1{catalog.LOCK_ONE}",
+                (JobStatus.QUEUED.value,),
             ).fetchone()
             if row is None:
                 return None
@@ -133,6 +114,6 @@ class JobTable:
                        (JobStatus.DONE.value, JobStatus.FAILED.value, cutoff))
 
     def queued(self) -> int:
-        rows = self._catalog.read("SELECT COUNT(*) FROM jobs WHERE status = ?",
+        rows = self._catalog.read("SELECT COUNT(*) AS n FROM jobs WHERE status = ?",
                                   (JobStatus.QUEUED.value,))
-        return int(rows[0][0])
+        return int(rows[0]["n"])

@@ -10,22 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from store.records import ChunkRecord
 
-SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS spelling ("
-    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " doc_id TEXT NOT NULL,"
-    " word TEXT NOT NULL,"
-    " n INTEGER NOT NULL,"
-    " guarded INTEGER NOT NULL DEFAULT 0)",
-    "CREATE INDEX IF NOT EXISTS spelling_doc ON spelling(doc_id)",
-    "CREATE INDEX IF NOT EXISTS spelling_word ON spelling(word)",
-)
 # The guard's warning for personal data kept by the uploader's choice (ingest.pii_guard).
 KEPT_PERSONAL_DATA = "personal data found and kept"
 MIN_LENGTH, MAX_LENGTH = 3, 30
@@ -41,22 +31,16 @@ def words_of(texts: Iterable[str]) -> Counter[str]:
     return counts
 
 
-def ensure(db: sqlite3.Connection) -> None:
-    for statement in SCHEMA:
-        db.execute(statement)
-
-
-def forget(db: sqlite3.Connection, doc_id: str) -> None:
+def forget(db: Any, doc_id: str) -> None:
     """Drop a document's words (its chunks are being replaced or deleted)."""
-    ensure(db)
     db.execute("DELETE FROM spelling WHERE doc_id = ?", (doc_id,))
 
 
-def record(db: sqlite3.Connection, doc_id: str, chunks: Sequence[ChunkRecord]) -> None:
+def record(db: Any, doc_id: str, chunks: Sequence[ChunkRecord]) -> None:
     """Count a document's words, marked guarded if it keeps personal data."""
     forget(db, doc_id)
     row = db.execute("SELECT warnings FROM documents WHERE id = ?", (doc_id,)).fetchone()
-    warnings = json.loads(row[0]) if row is not None else []
+    warnings = json.loads(row["warnings"]) if row is not None else []
     guarded = int(any(str(w).startswith(KEPT_PERSONAL_DATA) for w in warnings))
     counts = words_of(c.indexed_text for c in chunks)
     db.executemany(
