@@ -7,7 +7,7 @@ export TOKENIZERS_PARALLELISM := false
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install install-test corpus clean
+.PHONY: run test lint install install-test corpus clean postgres-server
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,18 @@ run: install
 		exit 1; \
 	fi
 
+# Debian's PostgreSQL server for the PostgreSQL store's tests (tests/postgres_server.py starts
+# a throwaway one on its own port; a cluster Debian may start on 5432 is not used). initdb is
+# the check: the client package alone also makes /usr/lib/postgresql/<version>/bin.
+postgres-server:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+		else \
+			echo "The PostgreSQL tests need Debian's postgresql: run 'sudo apt-get install postgresql'"; \
+			exit 1; \
+		fi; }
+
 # axe-core checks the pages' accessibility in the browser tests (npm registry, pinned).
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 $(AXE): | $(BIN)/python
@@ -46,7 +58,7 @@ $(AXE): | $(BIN)/python
 		else echo "The accessibility tests need npm: run 'sudo apt-get install npm'"; exit 1; fi; }
 	npm install --prefix $(VENV)/axe --no-audit --no-fund --silent axe-core@4.14.1
 
-test: install-test /usr/bin/chromium $(AXE)
+test: install-test /usr/bin/chromium postgres-server $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/mypy store ingest search service bench tests harness
 	$(BIN)/pytest
