@@ -599,7 +599,8 @@ def evaluate(
     method: Annotated[list[Method] | None, typer.Option(help="Repeat for several.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Measure retrieval on a BEIR dataset in a temporary data folder."""
+    """Measure retrieval on a BEIR dataset in a temporary data folder (with
+    COMMONS_DATABASE_URL, in that empty PostgreSQL database)."""
     from ingest.beir import load_dataset
     from service.evaluation import evaluate as run_eval
 
@@ -619,14 +620,19 @@ def evaluate(
         reranker = load_reranker(settings.reranker_path)
     with _progress() as bar:
         task = bar.add_task(f"Indexing {dataset.name}", total=n_docs, current="")
-        reports = run_eval(
-            dataset,
-            embedder,
-            methods,
-            runtime_options,
-            reranker,
-            progress=lambda r: bar.update(task, advance=1),
-        )
+        try:
+            reports = run_eval(
+                dataset,
+                embedder,
+                methods,
+                runtime_options,
+                reranker,
+                progress=lambda r: bar.update(task, advance=1),
+                database_url=settings.database_url,
+            )
+        except ValueError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
     if as_json:
         payload = [r.as_json() for r in reports]
         print(json.dumps(payload[0] if len(payload) == 1 else payload))

@@ -64,11 +64,17 @@ def build_index(
     embedder: Embedder,
     chunking: ChunkingOptions = ChunkingOptions(),
     progress: Callable[[IngestResult], None] | None = None,
+    database_url: str | None = None,
 ) -> tuple[Index, float]:
-    """Ingest a dataset's corpus into `data_dir`; returns the index and chunks per second."""
+    """Ingest a dataset's corpus into `data_dir` (with `database_url`, an empty PostgreSQL
+    database and `data_dir`'s vectors); returns the index and chunks per second."""
     dataset = load_dataset(folder)
-    store = open_store(data_dir, embedder)
+    store = open_store(data_dir, embedder, database_url=database_url)
     index = store.index
+    if index.catalog.chunk_count():
+        index.close()
+        raise ValueError("measuring needs an empty database: COMMONS_DATABASE_URL holds "
+                         "documents; point it at a new database")
     pipeline = Pipeline(index, store.originals, chunking=chunking, batch_chunks=512)
     started = time.perf_counter()
     results = pipeline.ingest(corpus_items(dataset), progress=progress)
@@ -120,10 +126,12 @@ def evaluate(
     options: SearchOptions = SearchOptions(),
     reranker: Reranker | None = None,
     progress: Callable[[IngestResult], None] | None = None,
+    database_url: str | None = None,
 ) -> list[EvalReport]:
     """Build a temporary index of the dataset and measure each method on it."""
     with tempfile.TemporaryDirectory(prefix="commons-eval-") as tmp:
-        index, rate = build_index(folder, Path(tmp), embedder, progress=progress)
+        index, rate = build_index(folder, Path(tmp), embedder, progress=progress,
+                                  database_url=database_url)
         try:
             return [run_queries(index, folder, m, options, reranker, rate) for m in methods]
         finally:

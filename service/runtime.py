@@ -173,7 +173,8 @@ def open_runtime(
     """Load the model once and open the data folder (refusing a model mismatch)."""
     embedder = embedder or make_embedder(settings)
     store = open_store(settings.data_dir, embedder, adopt_model=adopt_model,
-                       chroma_url=settings.chroma_url, collection=settings.chroma_collection)
+                       chroma_url=settings.chroma_url, collection=settings.chroma_collection,
+                       database_url=settings.database_url)
     pipeline = Pipeline(
         store.index,
         store.originals,

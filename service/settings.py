@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         None, description="A Chroma server (http://host:port) instead of the embedded store."
     )
+    database_url: str | None = Field(
+        None, pattern=r"^postgres(ql)?://",
+        description="PostgreSQL (postgresql://user@host:port/db) for the catalog, full-text "
+        "index, accounts, audit, jobs and originals instead of the data folder's SQLite file.",
+    )
     chroma_collection: str = Field(
         "chunks", min_length=3, description="Collection name (3+ characters) on that server."
     )

@@ -2,7 +2,8 @@
 
 SQLite (`commons.db`) holds the catalog with its full-text index, accounts, the audit log and
 jobs; Chroma holds the vectors (in `chroma/`, or on a Chroma server); originals are files
-under `originals/`. `open_store` is the one place that picks these implementations; the rest
+under `originals/`. With a database URL, PostgreSQL holds all of these but the vectors
+(store.postgres). `open_store` is the one place that picks these implementations; the rest
 of the code sees only the interfaces of store.protocol.
 """
 
@@ -34,10 +35,25 @@ class Store:
 
 
 def open_store(data_dir: Path, embedder: Embedder, *, adopt_model: bool = False,
-               chroma_url: str | None = None, collection: str = "chunks") -> Store:
-    """Open (creating if need be) the data folder's store; refuses a model mismatch."""
-    catalog = Catalog(data_dir / "commons.db")
+               chroma_url: str | None = None, collection: str = "chunks",
+               database_url: str | None = None) -> Store:
+    """Open (creating if need be) the store; refuses a model mismatch.
+
+    Without `database_url`, the data folder holds it all; with one, PostgreSQL does (its
+    schema migrated on the way) and the data folder keeps only caches.
+    """
+    originals: OriginalFiles
+    if database_url:
+        from store.postgres.catalog import PgCatalog
+        from store.postgres.database import Database
+        from store.postgres.originals import PgOriginals
+
+        database = Database(database_url)
+        catalog: Catalog = PgCatalog(database)
+        originals = PgOriginals(database)
+    else:
+        catalog = Catalog(data_dir / "commons.db")
+        originals = OriginalStore(data_dir / "originals")
     vectors = VectorStore(data_dir / "chroma", chroma_url, collection)
     index = Index(data_dir, embedder, adopt_model=adopt_model, catalog=catalog, vectors=vectors)
-    return Store(index, OriginalStore(data_dir / "originals"), Accounts(catalog),
-                 AuditLog(catalog), JobTable(catalog))
+    return Store(index, originals, Accounts(catalog), AuditLog(catalog), JobTable(catalog))

@@ -1,0 +1,45 @@
+"""BM25 in PostgreSQL's SQL, scored as SQLite's FTS5 scores it (k1 1.2, b 0.75, the same idf
+floor), over the postings table, so both stores rank alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from store.records import LexicalQuery
+
+K1, B = 1.2, 0.75
+IDF_FLOOR = 1e-6  # FTS5's: a term in more than half the chunks still counts a little
+
+_SCORED = f"""
+WITH q AS (SELECT term, count(*)::float8 AS qtf FROM unnest(?::text[]) AS term GROUP BY term),
+stats AS (SELECT count(*)::float8 AS n, greatest(avg(n_terms), 1)::float8 AS avgdl FROM chunks),
+df AS (SELECT p.term, count(*)::float8 AS df FROM postings p JOIN q ON q.term = p.term
+       GROUP BY p.term),
+scored AS (
+    SELECT p.chunk_rowid, count(*) AS matched,
+           sum(q.qtf * greatest(ln((stats.n - df.df + 0.5) / (df.df + 0.5)), {IDF_FLOOR})
+               * p.tf * {K1 + 1} / (p.tf + {K1} * ({1 - B} + {B} * c.n_terms / stats.avgdl)))
+               AS score
+    FROM postings p JOIN q ON q.term = p.term JOIN df ON df.term = p.term
+    JOIN chunks c ON c.rowid = p.chunk_rowid CROSS JOIN stats
+    GROUP BY p.chunk_rowid)
+SELECT c.id AS id, s.score AS score FROM scored s
+JOIN chunks c ON c.rowid = s.chunk_rowid JOIN documents d ON d.id = c.doc_id
+"""
+
+
+def search_sql(query: LexicalQuery, where: str, params: list[Any],
+               limit: int) -> tuple[str, list[Any]]:
+    """The SQL and parameters of a full-text search under `where` (on documents `d`)."""
+    terms = list(query.terms) or [t for phrase in query.phrases for t in phrase]
+    if not terms:
+        raise ValueError("an empty full-text query matches nothing")
+    clauses, values = [where], list(params)
+    if query.every:
+        clauses.append("s.matched = ?")
+        values.append(len(set(query.terms)))
+    for phrase in query.phrases:
+        clauses.append("c.positions @@ phraseto_tsquery('simple', ?)")
+        values.append(" ".join(phrase))
+    sql = _SCORED + f"WHERE {' AND '.join(clauses)} ORDER BY s.score DESC, c.id LIMIT ?"
+    return sql, [terms, *values, limit]

@@ -1,0 +1,81 @@
+"""The catalog on PostgreSQL: store.catalog's SQL on a pooled database, with BM25 over a
+postings table (store.postgres.bm25) where SQLite has FTS5."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from store.analysis import index_terms
+from store.catalog import Catalog
+from store.postgres import bm25
+from store.postgres.database import Connection, Database
+from store.records import Filters, LexicalQuery
+
+
+class PgCatalog(Catalog):
+    """Documents, chunks, the full-text index and the tables kept beside them, in PostgreSQL."""
+
+    HAS_TAG = "jsonb_exists({alias}.tags::jsonb, ?)"
+    JOBS_ORDER = "created_at, seq"
+    LOCK_ONE = " FOR UPDATE SKIP LOCKED"  # replicas claim different jobs, none waits
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def close(self) -> None:
+        self.database.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:  # type: ignore[override]
+        with self.database.transaction() as db:
+            yield db
+
+    def _query(self, sql: str, params: Any = ()) -> list[Any]:
+        return self.database.read(sql, params)
+
+    # --- the full-text index: postings for BM25, positions for phrases ------------------
+    @staticmethod
+    def _index_terms(db: Any, rowid: int, terms: str) -> None:
+        words = terms.split()
+        db.execute("UPDATE chunks SET terms = ?, n_terms = ? WHERE rowid = ?",
+                   (terms, len(words), rowid))
+        db.executemany("INSERT INTO postings(term, chunk_rowid, tf) VALUES (?, ?, ?)",
+                       [(term, rowid, n) for term, n in Counter(words).items()])
+
+    @staticmethod
+    def _delete_chunks(db: Any, doc_id: str) -> None:
+        db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))  # postings cascade
+
+    def indexed_terms(self, chunk_ids: Any) -> dict[str, list[str]]:
+        ids = list(chunk_ids)[:500]
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._query(f"SELECT id, terms FROM chunks WHERE id IN ({marks})", ids)
+        return {r["id"]: str(r["terms"]).split() for r in rows}
+
+    def lexical_mismatch(self) -> int:
+        """Chunks with terms but no postings (postings without a chunk cannot exist)."""
+        rows = self._query("SELECT COUNT(*) AS n FROM chunks c WHERE c.n_terms > 0 AND NOT "
+                           "EXISTS (SELECT 1 FROM postings p WHERE p.chunk_rowid = c.rowid)")
+        return int(rows[0]["n"])
+
+    def rebuild_lexical(self) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM postings")
+            rows = db.execute("SELECT rowid, text, context FROM chunks").fetchall()
+            for row in rows:
+                text = f"{row['context']}\n{row['text']}" if row["context"] else row["text"]
+                self._index_terms(db, row["rowid"], index_terms(text))
+
+    def lexical_search(self, query: LexicalQuery, filters: Filters,
+                       limit: int) -> list[tuple[str, float]]:
+        where, params = self._filter_sql(filters)
+        sql, values = bm25.search_sql(query, where, params, limit)
+        return [(r["id"], float(r["score"])) for r in self._query(sql, values)]
+
+    def _migrate_principals(self) -> None:
+        """Nothing to move: PostgreSQL stores began after the principals' change."""
