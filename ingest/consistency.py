@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from ingest.models import IngestResult, Outcome
 from ingest.pipeline import Pipeline
@@ -56,18 +57,27 @@ class ConsistencyReport:
         ]
 
 
-def check(pipeline: Pipeline) -> ConsistencyReport:
-    """Compare every store with the catalog; changes nothing."""
+def check(pipeline: Pipeline, settle_seconds: float = 0) -> ConsistencyReport:
+    """Compare every store with the catalog; changes nothing.
+
+    With `settle_seconds`, a document whose write began less than that long ago is taken to
+    be in progress in another process (a replica), not interrupted: neither it nor its
+    vectors count as a disagreement.
+    """
     index, originals = pipeline.index, pipeline.originals
     catalog = index.catalog
     report = ConsistencyReport()
     documents = catalog.all_documents()
-    report.pending = [d.id for d in catalog.pending()]
+    began = _cutoff(settle_seconds)
+    pending = catalog.pending()
+    report.pending = [d.id for d in pending if d.updated_at <= began]
+    writing = {d.id for d in pending} - set(report.pending)
     report.vector_error = index.vector_error
     if report.vector_error is None:
         chunk_ids = catalog.chunk_ids()
         vector_ids = index.vectors.all_ids()
-        report.orphan_vectors = sorted(vector_ids - chunk_ids)
+        report.orphan_vectors = sorted(v for v in vector_ids - chunk_ids
+                                       if doc_id_of(v) not in writing)
         missing = chunk_ids - vector_ids
         report.missing_vectors = sorted({doc_id_of(c) for c in missing})
     report.lexical_mismatch = catalog.lexical_mismatch()
@@ -81,7 +91,8 @@ def check(pipeline: Pipeline) -> ConsistencyReport:
     return report
 
 
-def repair(pipeline: Pipeline) -> tuple[ConsistencyReport, list[IngestResult]]:
+def repair(pipeline: Pipeline,
+           settle_seconds: float = 0) -> tuple[ConsistencyReport, list[IngestResult]]:
     """Fix what `check` finds: drop orphans, rebuild affected documents from originals.
 
     A document whose original is missing cannot be rebuilt; it is kept if its indexes are
@@ -90,7 +101,7 @@ def repair(pipeline: Pipeline) -> tuple[ConsistencyReport, list[IngestResult]]:
     With the vector index unreadable, only the catalog's side is repaired here; `reindex`
     rebuilds the vectors.
     """
-    report = check(pipeline)
+    report = check(pipeline, settle_seconds)
     index = pipeline.index
     for digest in report.unreferenced_originals:
         pipeline.originals.remove(digest)
@@ -101,10 +112,27 @@ def repair(pipeline: Pipeline) -> tuple[ConsistencyReport, list[IngestResult]]:
     index.vectors.delete_ids(report.orphan_vectors)
     if report.lexical_mismatch:
         index.catalog.rebuild_lexical()
-    broken = set(report.pending) | set(report.missing_vectors)
+    return report, rebuild(pipeline, set(report.pending) | set(report.missing_vectors))
+
+
+def _cutoff(settle_seconds: float) -> str:
+    return (datetime.now(UTC) - timedelta(seconds=settle_seconds)).isoformat(timespec="seconds")
+
+
+def finish_interrupted(pipeline: Pipeline, settle_seconds: float) -> list[IngestResult]:
+    """Rebuild the documents whose write began more than `settle_seconds` ago and never
+    finished (its process died): the part of `repair` cheap enough to run every minute."""
+    cutoff = _cutoff(settle_seconds)
+    stale = {d.id for d in pipeline.index.catalog.pending() if d.updated_at <= cutoff}
+    return rebuild(pipeline, stale) if stale else []
+
+
+def rebuild(pipeline: Pipeline, doc_ids: set[str]) -> list[IngestResult]:
+    """Index these documents again from their originals (removed when it is missing)."""
+    index = pipeline.index
     results: list[IngestResult] = []
     items = []
-    for doc_id in sorted(broken):
+    for doc_id in sorted(doc_ids):
         doc = index.catalog.get(doc_id)
         if pipeline.originals.exists(doc.content_hash):
             items.append(pipeline.item_for(doc))
@@ -113,4 +141,4 @@ def repair(pipeline: Pipeline) -> tuple[ConsistencyReport, list[IngestResult]]:
             results.append(IngestResult(doc.source, Outcome.FAILED, doc,
                                         reason="original missing; removed from the index"))
     results += pipeline.ingest(items, force=True)
-    return report, results
+    return results

@@ -12,7 +12,7 @@ from functools import partial
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from ingest.consistency import repair
+from ingest.consistency import finish_interrupted, repair
 from search.spelling import speller_for
 from service import errors, security, web
 from service.jobs import JobQueue
@@ -58,10 +58,14 @@ def create_app(
             "(comma-separated) so that only people holding a token can change documents"
         )
     runtime = open_runtime(settings, embedder=embedder)
-    repair(runtime.pipeline)  # finish writes a crash interrupted
+    # finish writes a crash interrupted; those younger than a lease may be another
+    # process's (a replica's) writes in progress, and the job worker's upkeep finishes them
+    repair(runtime.pipeline, settle_seconds=settings.lease_seconds)
     trash.purge_expired(runtime)  # documents past their days in the trash go for good
-    jobs = JobQueue(runtime.job_table,  # resumes any
-                    partial(run_upload, runtime))
+    jobs = JobQueue(runtime.job_table, partial(run_upload, runtime),
+                    lease_seconds=settings.lease_seconds,
+                    maintain=partial(finish_interrupted, runtime.pipeline,
+                                     settings.lease_seconds))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     trash_days: int = Field(
         30, ge=0, description="Days a deleted document stays in the trash, restorable, before "
         "it and its original are removed for good (0: at the next clean-up).")
+    lease_seconds: int = Field(
+        60, ge=5, le=3600,
+        description="A write or upload job not renewed for this long lost its process (killed, "
+        "or its machine gone); another process finishes it. Writes in progress in other "
+        "processes (replicas) younger than this are left alone by start-up repair.",
+    )
     parse_timeout_s: float = Field(
         60, gt=0, description="Longest a file may take to read (parse); past it, a 422."
     )

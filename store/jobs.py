@@ -98,13 +98,22 @@ class JobTable:
                 (status.value, reason, doc_id, _now(), job_id),
             )
 
-    def resume_interrupted(self) -> int:
-        """Put jobs a crash interrupted back in the queue; returns how many."""
+    def touch(self, job_id: str) -> None:
+        """Renew a processing job's lease: its taker is alive."""
         with self._catalog.transaction() as db:
-            return db.execute(
-                "UPDATE jobs SET status = ?, updated_at = ? WHERE status = ?",
-                (JobStatus.QUEUED.value, _now(), JobStatus.PROCESSING.value),
-            ).rowcount
+            db.execute("UPDATE jobs SET updated_at = ? WHERE id = ? AND status = ?",
+                       (_now(), job_id, JobStatus.PROCESSING.value))
+
+    def resume_interrupted(self, stale_seconds: float = 0) -> int:
+        """Put back in the queue the processing jobs whose lease was not renewed for
+        `stale_seconds` (their taker died); returns how many."""
+        cutoff = (datetime.now(UTC) - timedelta(seconds=stale_seconds)).isoformat(
+            timespec="seconds")
+        with self._catalog.transaction() as db:
+            return int(db.execute(
+                "UPDATE jobs SET status = ?, updated_at = ? WHERE status = ? AND updated_at <= ?",
+                (JobStatus.QUEUED.value, _now(), JobStatus.PROCESSING.value, cutoff),
+            ).rowcount)
 
     def forget_finished(self, days: int = 30) -> None:
         """Drop the records of jobs that ended more than `days` ago."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,8 @@ def replicas(tmp_path: Path, postgres_url: str,
              chroma_url: str) -> Iterator[tuple[Server, Server]]:  # noqa: F811
     env = {"COMMONS_API_TOKENS": TOKEN, "COMMONS_SYNC_PDF_PAGES": "5",
            "COMMONS_DATABASE_URL": postgres_url, "COMMONS_CHROMA_URL": chroma_url,
-           "COMMONS_CHROMA_COLLECTION": f"replicas-{tmp_path.name[-8:]}"}
+           "COMMONS_CHROMA_COLLECTION": f"replicas-{tmp_path.name[-8:]}",
+           "COMMONS_LEASE_SECONDS": "6"}
     first = Server(tmp_path / "one", **env)
     try:
         second = Server(tmp_path / "two", **env)
@@ -63,8 +65,11 @@ def test_an_upload_on_one_replica_is_found_on_the_other_and_a_delete_is_gone_on_
         assert _ids(b, "bail hostel roster")[0] == doc_id
 
 
+@pytest.mark.parametrize("kill", [False, True], ids=["both-alive", "kill-9-the-first"])
 def test_a_large_upload_is_a_job_whose_status_every_replica_answers(
-        replicas: tuple[Server, Server]) -> None:
+        replicas: tuple[Server, Server], kill: bool) -> None:
+    """Whichever replica is free takes the job; killed (kill -9) right after it acknowledged
+    the upload, the other finishes it once the job's lease runs out: nothing is lost."""
     one, two = replicas
     pages = [f"Page {n}: notes on the transition passport and kinship carers. " * 3
              for n in range(1, 13)]
@@ -74,6 +79,9 @@ def test_a_large_upload_is_a_job_whose_status_every_replica_answers(
         accepted = a.post("/api/documents", files={"file": ("big.pdf", make_pdf(pages))},
                           data={"kind": "reading"}, headers=AUTH)
         assert accepted.status_code == 202, accepted.text
+        if kill:
+            one.process.send_signal(signal.SIGKILL)
+            one.process.wait(timeout=10)
         job = b.get(f"/api/jobs/{accepted.json()['id']}", headers=AUTH).json()
         deadline = time.monotonic() + 120
         while job["status"] in {"queued", "processing"} and time.monotonic() < deadline:
