@@ -573,14 +573,33 @@ def serve(
     access_log: Annotated[bool, typer.Option(
         help="Log every request line. Off by default: search URLs carry what practitioners "
         "type, names of children included.")] = False,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="Processes sharing the store (each loads the model); more than "
+        "one puts the vectors in a Chroma server (started here unless COMMONS_CHROMA_URL "
+        "names one).")] = 1,
 ) -> None:
-    """Serve the web page and the JSON API with uvicorn (the model loads once)."""
+    """Serve the web page and the JSON API with uvicorn (the model loads once per process)."""
     import uvicorn
 
     from service.app import create_app
     from service.ready import ReadyServer, ready_message
 
     settings = Settings()
+    say = lambda text: console.print(text, highlight=False, markup=False)  # noqa: E731
+    if workers > 1:
+        from service.workers import serve_workers
+
+        def prepare(shared: Settings) -> None:
+            with _preparing(shared):  # once, here, not in every worker at the same time
+                open_runtime(shared).close()
+
+        try:
+            serve_workers(settings, host, port, workers, access_log, ready_message(host, port),
+                          say, prepare)
+        except (SearchError, RuntimeError) as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        return
     try:
         with _preparing(settings):
             application = create_app(settings, host=host)
@@ -589,8 +608,7 @@ def serve(
         raise typer.Exit(2) from exc
     config = uvicorn.Config(application, host=host, port=port, log_level="info",
                             access_log=access_log)
-    ReadyServer(config, ready_message(host, port),
-                lambda text: console.print(text, highlight=False, markup=False)).run()
+    ReadyServer(config, ready_message(host, port), say).run()
 
 
 @app.command(name="eval")

@@ -32,7 +32,7 @@ def client(tmp_path: Path, embedder: Embedder) -> Iterator[TestClient]:
 class Server:
     """`commons serve` in a child process on a free loopback port."""
 
-    def __init__(self, data_dir: Path, **env: str) -> None:
+    def __init__(self, data_dir: Path, *args: str, **env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = data_dir.parent / f"server-{self.port}.log"
@@ -40,7 +40,7 @@ class Server:
         commons = Path(sys.executable).parent / "commons"
         self._handle = self.log.open("w")
         self.process = subprocess.Popen(
-            [str(commons), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [str(commons), "serve", "--host", "127.0.0.1", "--port", str(self.port), *args],
             env=environment, stdout=self._handle, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 120
