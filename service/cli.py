@@ -611,6 +611,55 @@ def serve(
     ReadyServer(config, ready_message(host, port), say).run()
 
 
+@app.command(name="migrate-store")
+def migrate_store_command(
+    to: Annotated[str, typer.Option("--to", help="The PostgreSQL database to move into "
+                                    "(postgresql://user@host:port/db); it must be empty.")],
+    chroma_url: Annotated[str | None, typer.Option(
+        help="The Chroma server for the vectors (default: COMMONS_CHROMA_URL).")] = None,
+    collection: Annotated[str, typer.Option(help="Its collection.")] = "chunks",
+) -> None:
+    """Move this data folder's hub into PostgreSQL and a Chroma server, and count both sides.
+
+    Stop `commons serve` first. The data folder is left as it was; afterwards, set
+    COMMONS_DATABASE_URL and COMMONS_CHROMA_URL for every `commons serve`.
+    """
+    from service.migration import migrate_store
+
+    settings = Settings()
+    target_chroma = chroma_url or settings.chroma_url
+    if not to.startswith(("postgresql://", "postgres://")):
+        raise typer.BadParameter("--to is a postgresql:// URL")
+    if not target_chroma:
+        raise typer.BadParameter("name the Chroma server: --chroma-url http://host:port "
+                                 "(start one with `chroma run --path FOLDER`)")
+    moved_so_far: dict[str, int] = {}
+
+    def progress(what: str, n: int) -> None:
+        moved_so_far[what] = moved_so_far.get(what, 0) + n
+        err.print(f"  {what}: {moved_so_far[what]}", end="\r")
+
+    try:
+        moved = migrate_store(settings, to, target_chroma, collection, progress)
+    except (ValueError, SearchError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    table = Table("what", "this folder", "PostgreSQL + Chroma")
+    for name, n in moved.source.tables.items():
+        table.add_row(name, str(n), str(moved.target.tables.get(name)))
+    table.add_row("originals", str(moved.source.originals), str(moved.target.originals))
+    table.add_row("vectors", str(moved.vectors[0]), str(moved.vectors[1]))
+    console.print(table)
+    if moved.differences:
+        err.print("[red]the counts differ:[/red] " + "; ".join(moved.differences))
+        raise typer.Exit(1)
+    console.print("Every count agrees. Now set, for every `commons serve`:\n"
+                  "  COMMONS_DATABASE_URL=<the --to URL>\n"
+                  f"  COMMONS_CHROMA_URL={target_chroma}"
+                  + (f"\n  COMMONS_CHROMA_COLLECTION={collection}"
+                     if collection != "chunks" else ""))
+
+
 @app.command(name="eval")
 def evaluate(
     dataset: Annotated[Path, typer.Argument(help="A BEIR-layout folder.")],

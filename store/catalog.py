@@ -309,6 +309,10 @@ class Catalog:
                 self._local.writing = False
             self._db.execute("COMMIT")
 
+    def reader(self) -> sqlite3.Connection:
+        """A read-only connection of its own (to stream a large table); the caller closes it."""
+        return self._new_reader()
+
     def _new_reader(self) -> sqlite3.Connection:
         reader = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         reader.row_factory = sqlite3.Row
