@@ -21,7 +21,7 @@ from ingest.metadata import resolve
 from ingest.models import IngestResult, Outcome, Overrides, PiiDecision
 from ingest.pii import DEFAULT_PII_POLICY, PiiPolicy
 from ingest.pii_guard import Carried, guard
-from store.errors import DocumentNotFoundError, SearchError
+from store.errors import DocumentNotFoundError, DuplicateContentError, SearchError
 from store.index import Index
 from store.originals import content_hash
 from store.protocol import OriginalFiles
@@ -67,6 +67,15 @@ class Prepared:
     previous: DocumentRecord | None
     warnings: tuple[str, ...]
     data: bytes  # what is stored as the original: the file, or its redacted rendition
+    unique: bool = True  # a twin (same content, another source) makes it a duplicate
+
+    def twin_of(self) -> Callable[[DocumentRecord], bool] | None:
+        """Which documents with the same content count as its twin, if any do."""
+        return (self.item.may_see or _anyone) if self.unique else None
+
+
+def _anyone(_: DocumentRecord) -> bool:
+    return True
 
 
 @dataclass
@@ -206,7 +215,7 @@ class Pipeline:
             return IngestResult(
                 source, Outcome.FAILED, reason=f"cannot read the file: {exc}", error=exc
             )
-        return Prepared(item, doc, chunks, previous, doc.warnings, data)
+        return Prepared(item, doc, chunks, previous, doc.warnings, data, unique=not force)
 
     def embed(self, batch: list[Prepared]) -> list[np.ndarray]:
         """The vectors of each prepared document's chunks (one model call for the batch)."""
@@ -234,7 +243,9 @@ class Pipeline:
         for group in _distinct_runs(list(zip(batch, parts, strict=True))):
             if len(group) > 1:
                 try:
-                    written = self.index.write_many([(p.doc, p.chunks, v) for p, v in group])
+                    written = self.index.write_many(
+                        [(p.doc, p.chunks, v) for p, v in group],
+                        {p.doc.id: twin for p, _ in group if (twin := p.twin_of())})
                 except Exception:
                     log.exception("writing %d documents together failed; writing each alone",
                                   len(group))
@@ -248,7 +259,10 @@ class Pipeline:
     def _write_one(self, prepared: Prepared, vectors: np.ndarray) -> IngestResult:
         doc = prepared.doc
         try:
-            written = self.index.write(doc, prepared.chunks, vectors)
+            written = self.index.write(doc, prepared.chunks, vectors, prepared.twin_of())
+        except DuplicateContentError as exc:  # the same file, written meanwhile elsewhere
+            return IngestResult(doc.source, Outcome.DUPLICATE, exc.twin,
+                                duplicate_of=exc.twin.source, reason=str(exc))
         except Exception as exc:
             log.exception("indexing %s failed", doc.source)
             self._undo(doc, prepared.previous)

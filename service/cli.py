@@ -644,6 +644,7 @@ def migrate_store_command(
     except (ValueError, SearchError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
+    err.print()  # past the progress line
     table = Table("what", "this folder", "PostgreSQL + Chroma")
     for name, n in moved.source.tables.items():
         table.add_row(name, str(n), str(moved.target.tables.get(name)))

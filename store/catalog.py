@@ -10,7 +10,7 @@ import json
 import queue
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -19,7 +19,7 @@ from typing import Any
 
 from store import fts5, spelling_table
 from store.analysis import index_terms
-from store.errors import AlreadyExistsError, DocumentNotFoundError
+from store.errors import AlreadyExistsError, DocumentNotFoundError, DuplicateContentError
 from store.records import (
     ChunkRecord,
     DocumentRecord,
@@ -348,10 +348,16 @@ class Catalog:
                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
     # --- documents --------------------------------------------------------------------
-    def begin_document(self, doc: DocumentRecord) -> DocumentRecord | None:
+    def begin_document(self, doc: DocumentRecord,
+                       twin_of: Callable[[DocumentRecord], bool] | None = None,
+                       ) -> DocumentRecord | None:
         """Record a document as PENDING (not searchable) before its indexes are written.
 
-        Returns the record it replaces, or None for a new document.
+        Returns the record it replaces, or None for a new document. With `twin_of`, a
+        document of another source with the same content for which `twin_of` holds is
+        looked for in the same transaction, under a lock on the content: if there is one,
+        DuplicateContentError, and nothing is written. So the same file sent to two processes
+        at once makes one document.
         """
         now = _now()
         existing = self.find_by_id(doc.id)
@@ -359,6 +365,13 @@ class Catalog:
         columns = [c.strip() for c in _DOC_COLUMNS.split(",")]
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in {"id", "added_at"})
         with self.transaction() as db:
+            if twin_of is not None:
+                self._lock_content(db, doc.content_hash)
+                rows = db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE content_hash = ? "
+                                  "AND source <> ?", (doc.content_hash, doc.source)).fetchall()
+                twin = next((d for d in map(_doc_from_row, rows) if twin_of(d)), None)
+                if twin is not None:
+                    raise DuplicateContentError(twin)
             db.execute(
                 f"INSERT INTO documents({_DOC_COLUMNS}) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
@@ -412,6 +425,11 @@ class Catalog:
             )
             spelling_table.record(db, doc_id, chunks)  # did-you-mean knows the words at once
         return self.get(doc_id)
+
+    @staticmethod
+    def _lock_content(db: Any, content_hash: str) -> None:
+        """Hold off other writers of this content until the transaction ends (a transaction
+        here already holds the whole file)."""
 
     @staticmethod
     def _index_terms(db: Any, rowid: int, terms: str) -> None:

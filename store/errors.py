@@ -1,5 +1,12 @@
 """Errors of the index that a practitioner or operator can act on."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from store.records import DocumentRecord
+
 
 class SearchError(Exception):
     """Base class for index and retrieval errors."""
@@ -42,3 +49,11 @@ class VectorStoreUnavailable(SearchError):
 
 class AlreadyExistsError(SearchError):
     """A record with this key (a user id, a token) is already kept."""
+
+
+class DuplicateContentError(SearchError):
+    """Another document the writer may see already holds this content (its twin)."""
+
+    def __init__(self, twin: DocumentRecord) -> None:
+        super().__init__(f"same content as '{twin.source}'")
+        self.twin = twin

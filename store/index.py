@@ -4,7 +4,7 @@ recoverable order whatever their backend (store.protocol)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from store.catalog import Catalog
@@ -85,15 +85,18 @@ class Index:
         return self.embedder.encode([c.indexed_text for c in chunks])
 
     def write(
-        self, doc: DocumentRecord, chunks: Sequence[ChunkRecord], vectors: Vectors | None = None
+        self, doc: DocumentRecord, chunks: Sequence[ChunkRecord], vectors: Vectors | None = None,
+        twin_of: Callable[[DocumentRecord], bool] | None = None,
     ) -> DocumentRecord:
         """Add or replace a document with its chunks in every store."""
         if vectors is None:
             vectors = self.embed(chunks)
-        return self.write_many([(doc, chunks, vectors)])[0]
+        return self.write_many([(doc, chunks, vectors)],
+                               {doc.id: twin_of} if twin_of is not None else None)[0]
 
     def write_many(
-        self, entries: Sequence[tuple[DocumentRecord, Sequence[ChunkRecord], Vectors]]
+        self, entries: Sequence[tuple[DocumentRecord, Sequence[ChunkRecord], Vectors]],
+        twins: Mapping[str, Callable[[DocumentRecord], bool]] | None = None,
     ) -> list[DocumentRecord]:
         """Add or replace documents (each id once) in every store, with one vector write.
 
@@ -106,8 +109,8 @@ class Index:
             raise ValueError("write_many writes each document once")
         if self.vectors.error is not None:  # refuse before anything is written
             raise VectorStoreUnavailable(self.vectors.error)
-        for doc, _, _ in entries:
-            if self.catalog.begin_document(doc) is not None:
+        for doc, _, _ in entries:  # twins: DuplicateContentError (store.catalog)
+            if self.catalog.begin_document(doc, (twins or {}).get(doc.id)) is not None:
                 self.vectors.delete_document(doc.id)
         self.vectors.add_many(entries)
         return [self.catalog.commit_document(doc.id, chunks) for doc, chunks, _ in entries]

@@ -10,7 +10,7 @@ stores the vectors of the same model (store.embedder).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Protocol
 
 from store.accounts import Principal, Role, Session, User
@@ -37,7 +37,9 @@ class DocumentCatalog(Protocol):
     def close(self) -> None: ...
 
     # --- the write sequence: PENDING row, (vectors), READY with chunks and lexical entries
-    def begin_document(self, doc: DocumentRecord) -> DocumentRecord | None: ...
+    def begin_document(self, doc: DocumentRecord,
+                       twin_of: Callable[[DocumentRecord], bool] | None = None,
+                       ) -> DocumentRecord | None: ...
     def commit_document(self, doc_id: str, chunks: Sequence[ChunkRecord]) -> DocumentRecord: ...
     def delete_document(self, doc_id: str) -> None: ...
     def update_metadata(self, doc_id: str, **fields: Any) -> DocumentRecord: ...

@@ -4,7 +4,7 @@ postings table (store.postgres.bm25) where SQLite has FTS5."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -12,7 +12,9 @@ from store.analysis import index_terms
 from store.catalog import Catalog
 from store.postgres import bm25
 from store.postgres.database import Connection, Database
-from store.records import Filters, LexicalQuery
+from store.records import ChunkRecord, DocumentRecord, Filters, LexicalQuery
+
+WORDS_LOCK = 727_002  # serialises commits, so the spelling table's numbers follow commit order
 
 
 class PgCatalog(Catalog):
@@ -35,6 +37,18 @@ class PgCatalog(Catalog):
 
     def _query(self, sql: str, params: Any = ()) -> list[Any]:
         return self.database.read(sql, params)
+
+    @staticmethod
+    def _lock_content(db: Any, content_hash: str) -> None:
+        db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (content_hash,))
+
+    def commit_document(self, doc_id: str, chunks: Sequence[ChunkRecord]) -> DocumentRecord:
+        """As the embedded catalog's, one commit at a time: the hub's words then get their
+        sequence numbers in the order they become visible, so a process reading the words
+        written since the last number it saw (search.spelling) misses none."""
+        with self.transaction() as db:
+            db.execute("SELECT pg_advisory_xact_lock(?)", (WORDS_LOCK,))
+            return super().commit_document(doc_id, chunks)
 
     # --- the full-text index: postings for BM25, positions for phrases ------------------
     @staticmethod

@@ -83,10 +83,10 @@ def test_a_failed_group_write_leaves_its_documents_unsearchable(
 class GroupWritesFail(Index):
     """A real index whose writes of several documents at once fail (a fault injected)."""
 
-    def write_many(self, entries):  # type: ignore[no-untyped-def]
+    def write_many(self, entries, twins=None):  # type: ignore[no-untyped-def]
         if len(entries) > 1:
             raise OSError("no space left on device")
-        return super().write_many(entries)
+        return super().write_many(entries, twins)
 
 
 def test_the_pipeline_writes_each_document_alone_when_the_group_fails(

@@ -13,8 +13,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from ingest.backup import export_archive, import_archive
 from ingest.files import discover
-from ingest.pipeline import Pipeline
+from ingest.models import Outcome
+from ingest.pipeline import Item, Pipeline, Prepared
 from search.lexical import every_word_expression, match_expression, phrase_expression
 from search.models import Method
 from search.retrieval import SearchOptions, search
@@ -176,3 +178,43 @@ def test_accounts_jobs_and_originals_on_postgres(tmp_path: Path, embedder: Embed
         assert not any(tmp_path.rglob("commons.db"))  # no state on the replica's disk
     finally:
         store.index.close()
+
+
+@pytest.mark.parametrize("backend", ["embedded", "postgres"])
+def test_the_same_file_sent_to_two_processes_at_once_makes_one_document(
+        tmp_path: Path, embedder: Embedder, postgres_url: str, backend: str) -> None:
+    url = postgres_url if backend == "postgres" else None
+    first = open_store(tmp_path, embedder, database_url=url)
+    second = open_store(tmp_path, embedder, database_url=url)  # another process, in effect
+    note = b"# Family Support CoP\n\nThe money desk opens at the kitchen table on Fridays.\n"
+    try:
+        one, two = (Pipeline(s.index, s.originals) for s in (first, second))
+        # both have checked for a twin (none yet) before either writes: the race
+        a = one.prepare(Item("session-notes/a.md", lambda: note, filename="a.md"))
+        b = two.prepare(Item("session-notes/b.md", lambda: note, filename="b.md"))
+        assert isinstance(a, Prepared) and isinstance(b, Prepared)
+        [written] = one.write([a])
+        [refused] = two.write([b])
+        assert written.outcome is Outcome.ADDED
+        assert refused.outcome is Outcome.DUPLICATE
+        assert refused.duplicate_of == "session-notes/a.md"
+        assert first.index.catalog.count() == 1
+        assert first.index.vectors.count() == first.index.catalog.chunk_count()
+    finally:
+        second.index.close()
+        first.index.close()
+
+
+def test_a_backup_of_a_postgresql_hub_restores_into_an_embedded_one(
+        both: tuple[Store, Store], tmp_path: Path, embedder: Embedder) -> None:
+    _, postgres = both
+    archive = tmp_path / "hub.tar.gz"
+    assert export_archive(Pipeline(postgres.index, postgres.originals), archive) == len(SOURCES)
+    restored = open_store(tmp_path / "restored", embedder)
+    try:
+        results = import_archive(Pipeline(restored.index, restored.originals), archive)
+        assert [r.outcome for r in results] == [Outcome.ADDED] * len(SOURCES)
+        hits = search(restored.index, QUERIES[3], options=SearchOptions(k=1))
+        assert hits[0].document.source == SOURCES[4]
+    finally:
+        restored.index.close()
