@@ -37,7 +37,7 @@ run: install
 		exit 1; \
 	fi
 
-# Debian's PostgreSQL server for the PostgreSQL store's tests (tests/postgres_server.py starts
+# Debian's PostgreSQL server for the PostgreSQL store's tests (harness/postgres_server.py starts
 # a throwaway one on its own port; a cluster Debian may start on 5432 is not used). initdb is
 # the check: the client package alone also makes /usr/lib/postgresql/<version>/bin.
 postgres-server:

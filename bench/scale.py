@@ -1,18 +1,21 @@
 """Scale benchmark: index build, disk, serve memory and query latency at 10k-300k chunks.
 
     .venv/bin/python bench/scale.py [--sizes 10000 100000 300000] [--queries 200]
+                                    [--stores embedded postgres]
 
 Chunk texts are sentences of the bundled corpus recombined to realistic lengths; their
 vectors are real embeddings of corpus passages mixed with noise (embedding 300k chunks for
 real would take hours on this CPU), cached in bench/.cache/. Documents go in through the
-index's real write path (catalog, FTS5, Chroma). Query latency is measured in-process; the
-memory figure is the resident size of a real `commons serve` on the built folder after a few
-searches.
+index's real write path (catalog, FTS5 or PostgreSQL's postings, Chroma). Query latency is
+measured in-process; the memory figure is the resident size of a real `commons serve` on the
+built store after a few searches. `--stores postgres` builds each size in a fresh database of
+a throwaway PostgreSQL cluster (harness/postgres_server.py, as the tests do).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import shutil
@@ -29,13 +32,16 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 import numpy as np  # noqa: E402
+import psycopg  # noqa: E402
 
 from bench.machine import describe  # noqa: E402
+from harness.postgres_server import fresh_database, running_postgres  # noqa: E402
 from ingest.files import discover  # noqa: E402
 from ingest.loaders import load  # noqa: E402
 from search.models import Method  # noqa: E402
 from search.retrieval import SearchOptions, search  # noqa: E402
 from search.snippets import split_sentences  # noqa: E402
+from store.embedded import open_store  # noqa: E402
 from store.embedder import Embedder  # noqa: E402
 from store.index import Index  # noqa: E402
 from store.records import ChunkRecord, DocumentRecord, Kind, Status  # noqa: E402
@@ -79,8 +85,13 @@ def synthetic(n: int, sentences: list[str], base: np.ndarray, cache: Path
     return texts, vectors.astype(np.float32)
 
 
-def build(folder: Path, embedder: Embedder, texts: list[str], vectors: np.ndarray) -> float:
-    index = Index(folder, embedder)
+def _index(folder: Path, embedder: Embedder, database_url: str | None) -> Index:
+    return open_store(folder, embedder, database_url=database_url).index
+
+
+def build(folder: Path, embedder: Embedder, texts: list[str], vectors: np.ndarray,
+          database_url: str | None = None) -> float:
+    index = _index(folder, embedder, database_url)
     started = time.perf_counter()
     for d in range(len(texts) // CHUNKS_PER_DOC):
         doc = DocumentRecord(
@@ -98,9 +109,9 @@ def build(folder: Path, embedder: Embedder, texts: list[str], vectors: np.ndarra
     return elapsed
 
 
-def latencies(folder: Path, embedder: Embedder, n_queries: int, words: list[str]
-              ) -> dict[str, tuple[float, float]]:
-    index = Index(folder, embedder)
+def latencies(folder: Path, embedder: Embedder, n_queries: int, words: list[str],
+              database_url: str | None = None) -> dict[str, tuple[float, float]]:
+    index = _index(folder, embedder, database_url)
     rng = random.Random(0)
     # a corpus word makes every query unique, so no cached query embedding helps
     queries = [f"{rng.choice(QUERIES)} {rng.choice(words)}" for _ in range(n_queries)]
@@ -119,11 +130,12 @@ def latencies(folder: Path, embedder: Embedder, n_queries: int, words: list[str]
     return out
 
 
-def serve_rss_mb(folder: Path) -> float:
+def serve_rss_mb(folder: Path, database_url: str | None = None) -> float:
     from harness.ports import free_port
 
     port = free_port()
-    env = {**os.environ, "COMMONS_DATA_DIR": str(folder), "COMMONS_EMBED_BACKEND": "torch"}
+    env = {**os.environ, "COMMONS_DATA_DIR": str(folder), "COMMONS_EMBED_BACKEND": "torch",
+           **({"COMMONS_DATABASE_URL": database_url} if database_url else {})}
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "commons"), "serve", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -150,26 +162,43 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000, 300_000])
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--stores", nargs="+", choices=["embedded", "postgres"],
+                        default=["embedded"])
     args = parser.parse_args()
     print(describe(), flush=True)
     embedder = Embedder()
     sentences, base = corpus_material(embedder)
-    print("| chunks | build s | chunks/s (write only) | disk MB | serve RSS MB | "
+    print("| store | chunks | build s | chunks/s (write only) | disk MB | serve RSS MB | "
           "dense p50/p95 ms | bm25 p50/p95 ms | hybrid p50/p95 ms |")
-    print("|---|---|---|---|---|---|---|---|", flush=True)
-    for n in args.sizes:
-        texts, vectors = synthetic(n, sentences, base, ROOT / "bench" / ".cache")
-        folder = Path(tempfile.mkdtemp(prefix=f"commons-scale-{n}-"))
-        seconds = build(folder, embedder, texts, vectors)
-        disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1_048_576
-        words = sorted({w for t in sentences for w in t.split() if w.isalpha() and len(w) > 3})
-        lat = latencies(folder, embedder, args.queries, words)
-        rss = serve_rss_mb(folder)
-        shutil.rmtree(folder)
-        methods = ("dense", "bm25", "hybrid")
-        cells = " | ".join(f"{lat[m][0]:.1f} / {lat[m][1]:.1f}" for m in methods)
-        print(f"| {n:,} | {seconds:.0f} | {n / seconds:.0f} | {disk:.0f} | {rss:.0f} | {cells} |",
-              flush=True)
+    print("|---|---|---|---|---|---|---|---|---|", flush=True)
+    with contextlib.ExitStack() as stack:
+        server = (stack.enter_context(running_postgres()) if "postgres" in args.stores
+                  else None)
+        for n in args.sizes:
+            for store in args.stores:
+                url = fresh_database(server) if server and store == "postgres" else None
+                row(store, n, embedder, sentences, base, args.queries, url)
+
+
+def row(store: str, n: int, embedder: Embedder, sentences: list[str], base: np.ndarray,
+        n_queries: int, database_url: str | None) -> None:
+    """Build one store of n chunks, measure it, print its row, and remove it."""
+    texts, vectors = synthetic(n, sentences, base, ROOT / "bench" / ".cache")
+    folder = Path(tempfile.mkdtemp(prefix=f"commons-scale-{n}-"))
+    seconds = build(folder, embedder, texts, vectors, database_url)
+    disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1_048_576
+    if database_url:  # the database's share of the disk too
+        with psycopg.connect(database_url) as conn:
+            size = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+        disk += (size[0] if size else 0) / 1_048_576
+    words = sorted({w for t in sentences for w in t.split() if w.isalpha() and len(w) > 3})
+    lat = latencies(folder, embedder, n_queries, words, database_url)
+    rss = serve_rss_mb(folder, database_url)
+    shutil.rmtree(folder)
+    methods = ("dense", "bm25", "hybrid")
+    cells = " | ".join(f"{lat[m][0]:.1f} / {lat[m][1]:.1f}" for m in methods)
+    print(f"| {store} | {n:,} | {seconds:.0f} | {n / seconds:.0f} | {disk:.0f} | {rss:.0f} | "
+          f"{cells} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -12,11 +12,11 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from harness.postgres_server import PostgresServer, fresh_database, running_postgres
 from ingest.pipeline import Pipeline
 from store.embedder import Embedder
 from store.index import Index
 from store.originals import OriginalStore
-from tests.postgres_server import PostgresServer, fresh_database, running_postgres
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from tests.postgres_server import PostgresServer, fresh_database, running_postgres
+from harness.postgres_server import PostgresServer, fresh_database, running_postgres
 
 
 def test_a_database_url_connects_to_postgresql_15(postgres_url: str) -> None:

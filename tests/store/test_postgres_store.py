@@ -1,6 +1,6 @@
 """The store on a real PostgreSQL server: the same answers as the embedded store.
 
-Each test gets a fresh database on a throwaway cluster (tests/postgres_server.py); vectors
+Each test gets a fresh database on a throwaway cluster (harness/postgres_server.py); vectors
 stay in a local Chroma folder, since the Chroma server suite is tests/search/test_chroma_server.
 """
 

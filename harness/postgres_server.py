@@ -1,4 +1,4 @@
-"""A real, throwaway PostgreSQL server on loopback for the tests of the PostgreSQL store.
+"""A real, throwaway PostgreSQL server on loopback, for the PostgreSQL store's tests and benchmarks.
 
 `running_postgres()` initialises a cluster in a temporary folder, starts it on a free port and
 always stops it and removes the folder; `fresh_database()` gives each test its own empty
@@ -128,7 +128,7 @@ def _init_cluster(bindir: Path, root: Path, data_dir: Path) -> None:
     )  # fmt: skip
     settings = {**SETTINGS, "unix_socket_directories": f"'{root}'"}
     with (data_dir / "postgresql.conf").open("a", encoding="utf-8") as conf:
-        conf.write("\n# tests/postgres_server.py\n")
+        conf.write("\n# harness/postgres_server.py\n")
         conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
 
 
