@@ -1,12 +1,14 @@
 """Load test: concurrent clients mixing searches (90%) and uploads (10%) on `commons serve`.
 
     .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--think 0] [--uploads 0.1]
-                                   [--url http://127.0.0.1:PORT]
+                                   [--url http://127.0.0.1:PORT] [--workers 1 2]
 
 Without --url it starts `commons serve` on a free loopback port over a temporary copy of the
-bundled corpus. Loopback only; bounded in time and in requests. Prints requests/s,
-latency percentiles, errors, whether every accepted upload is searchable afterwards, and the
-CPU the server and this load generator used (both share the machine's cores).
+bundled corpus, once per `--workers` count (`commons serve --workers N`, each on its own copy
+of the same ingested data folder), and ends with a table comparing them. Loopback only;
+bounded in time and in requests. Prints requests/s, latency percentiles, errors, whether
+every accepted upload is searchable afterwards, and the CPU the server (all its processes)
+and this load generator used (both share the machine's cores).
 
 --think 0 (the default) is a saturation test: each client sends its next request as soon as
 the last one answers. --think S makes each client pause a random time (exponential, mean S
@@ -20,6 +22,7 @@ import asyncio
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -127,19 +130,30 @@ async def run(url: str, clients: int, seconds: float, seed: int, think: float,
     return stats
 
 
-def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    from harness.ports import free_port
+COMMONS = str(Path(sys.executable).parent / "commons")
 
+
+def ingested_corpus() -> Path:
+    """A data folder holding the bundled corpus (ingested once for every run)."""
     data = Path(tempfile.mkdtemp(prefix="commons-load-")) / "data"
     env = {**os.environ, "COMMONS_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
-    commons = str(Path(sys.executable).parent / "commons")
-    subprocess.run([commons, "ingest", str(ROOT / "corpus")], env=env, check=True,
+    subprocess.run([COMMONS, "ingest", str(ROOT / "corpus")], env=env, check=True,
                    capture_output=True)
+    return data
+
+
+def start_server(corpus: Path, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    from harness.ports import free_port
+
+    data = corpus.parent / f"data-{workers}-workers"
+    shutil.copytree(corpus, data)
+    env = {**os.environ, "COMMONS_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
     port = free_port()
-    process = subprocess.Popen([commons, "serve", "--port", str(port)], env=env,
+    process = subprocess.Popen([COMMONS, "serve", "--port", str(port), "--workers",
+                                str(workers)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
+    for _ in range(1200):
         try:
             if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
                 return process, url
@@ -150,9 +164,25 @@ def start_server() -> tuple[subprocess.Popen[bytes], str]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time so far of a process and its descendants alive now (Linux
+    /proc): a server with several workers and a Chroma server is a tree of processes."""
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+    children: dict[int, list[int]] = {}
+    for child, fields in stats.items():
+        children.setdefault(int(fields[1]), []).append(child)
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        if current in stats:
+            total += int(stats[current][11]) + int(stats[current][12])
+        todo.extend(children.get(current, []))
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -165,18 +195,42 @@ def main() -> None:
                         help="share of requests that are uploads (0 to 1)")
     parser.add_argument("--url")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1],
+                        help="server processes (commons serve --workers N); one run for each")
     args = parser.parse_args()
     print(describe(), flush=True)
-    process, url = (None, args.url) if args.url else start_server()
-    try:
-        started = time.monotonic()
-        stats = asyncio.run(run(url, args.clients, args.seconds, args.seed, args.think,
-                                args.uploads, process.pid if process else None))
-        elapsed = time.monotonic() - started
-    finally:
-        if process:
+    if args.url:
+        report(args, asyncio.run(run(args.url, args.clients, args.seconds, args.seed,
+                                     args.think, args.uploads, None)), 0.0)
+        return
+    corpus = ingested_corpus()
+    rows = []
+    for workers in args.workers:
+        print(f"\n## {workers} worker process{'es' if workers > 1 else ''}", flush=True)
+        process, url = start_server(corpus, workers)
+        try:
+            started = time.monotonic()
+            stats = asyncio.run(run(url, args.clients, args.seconds, args.seed, args.think,
+                                    args.uploads, process.pid))
+            elapsed = time.monotonic() - started
+        finally:
             process.terminate()
-            process.wait(timeout=30)
+            process.wait(timeout=60)
+        report(args, stats, elapsed)
+        total = len(stats["search"]) + len(stats["upload"])
+        rows.append((workers, total / args.seconds, statistics.median(stats["search"]),
+                     percentile(stats["search"], 95), len(stats["errors"])))
+    if len(rows) > 1:
+        print("\n| workers | requests/s | search p50 ms | search p95 ms | errors | "
+              "throughput vs 1st |")
+        print("|---|---|---|---|---|---|")
+        for workers, rate, p50, p95, errors in rows:
+            print(f"| {workers} | {rate:.1f} | {p50:.0f} | {p95:.0f} | {errors} | "
+                  f"{rate / rows[0][1]:.2f} |")
+
+
+def report(args: argparse.Namespace, stats: dict[str, list[Any]], elapsed: float) -> None:
+    """Print one run's figures."""
     total = len(stats["search"]) + len(stats["upload"])
     print(f"{args.clients} clients, {args.seconds:.0f} s, think {args.think:g} s, "
           f"uploads {args.uploads:.0%}: {total} "
