@@ -301,7 +301,9 @@ class Catalog:
                 yield self._db
             except sqlite3.IntegrityError as exc:
                 self._db.execute("ROLLBACK")
-                raise AlreadyExistsError(str(exc)) from exc
+                if "UNIQUE constraint failed" in str(exc):  # a taken key, not a trigger's refusal
+                    raise AlreadyExistsError(str(exc)) from exc
+                raise
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise

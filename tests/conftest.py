@@ -14,9 +14,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from harness.postgres_server import PostgresServer, fresh_database, running_postgres
 from ingest.pipeline import Pipeline
+from store.embedded import Store, open_store
 from store.embedder import Embedder
 from store.index import Index
-from store.originals import OriginalStore
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -27,16 +27,36 @@ def embedder() -> Embedder:
     return Embedder()
 
 
-@pytest.fixture
-def index(tmp_path: Path, embedder: Embedder) -> Iterator[Index]:
-    idx = Index(tmp_path / "data", embedder)
-    yield idx
-    idx.close()
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test module that sets `BOTH_STORES = True` runs each of its tests twice: on the
+    embedded store and on PostgreSQL (through the `store_url` its fixtures take)."""
+    if getattr(metafunc.module, "BOTH_STORES", False) and "store_url" in metafunc.fixturenames:
+        metafunc.parametrize("store_url", ["embedded", "postgresql"], indirect=True)
 
 
 @pytest.fixture
-def pipeline(index: Index, tmp_path: Path) -> Pipeline:
-    return Pipeline(index, OriginalStore(tmp_path / "data" / "originals"))
+def store_url(request: pytest.FixtureRequest) -> str | None:
+    """None for the embedded store (the default), or the URL of a new PostgreSQL database."""
+    if getattr(request, "param", "embedded") == "postgresql":
+        return str(request.getfixturevalue("postgres_url"))
+    return None
+
+
+@pytest.fixture
+def store(tmp_path: Path, embedder: Embedder, store_url: str | None) -> Iterator[Store]:
+    opened = open_store(tmp_path / "data", embedder, database_url=store_url)
+    yield opened
+    opened.index.close()
+
+
+@pytest.fixture
+def index(store: Store) -> Index:
+    return store.index
+
+
+@pytest.fixture
+def pipeline(store: Store) -> Pipeline:
+    return Pipeline(store.index, store.originals)
 
 
 @pytest.fixture(scope="session")

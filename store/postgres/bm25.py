@@ -10,18 +10,20 @@ from store.records import LexicalQuery
 K1, B = 1.2, 0.75
 IDF_FLOOR = 1e-6  # FTS5's: a term in more than half the chunks still counts a little
 
+# The collection's statistics (store.postgres.catalog keeps them as postings change) and each
+# query term's weight are read once; scoring then touches only the query terms' postings.
 _SCORED = f"""
 WITH q AS (SELECT term, count(*)::float8 AS qtf FROM unnest(?::text[]) AS term GROUP BY term),
-stats AS (SELECT count(*)::float8 AS n, greatest(avg(n_terms), 1)::float8 AS avgdl FROM chunks),
-df AS (SELECT p.term, count(*)::float8 AS df FROM postings p JOIN q ON q.term = p.term
-       GROUP BY p.term),
+stats AS (SELECT n::float8 AS n, greatest(total::float8 / greatest(n, 1), 1) AS avgdl
+          FROM lexical_stats WHERE id = 1),
+w AS (SELECT q.term, q.qtf * greatest(ln((stats.n - t.df + 0.5) / (t.df + 0.5)), {IDF_FLOOR})
+             AS weight
+      FROM q JOIN term_stats t ON t.term = q.term CROSS JOIN stats),
 scored AS (
     SELECT p.chunk_rowid, count(*) AS matched,
-           sum(q.qtf * greatest(ln((stats.n - df.df + 0.5) / (df.df + 0.5)), {IDF_FLOOR})
-               * p.tf * {K1 + 1} / (p.tf + {K1} * ({1 - B} + {B} * c.n_terms / stats.avgdl)))
-               AS score
-    FROM postings p JOIN q ON q.term = p.term JOIN df ON df.term = p.term
-    JOIN chunks c ON c.rowid = p.chunk_rowid CROSS JOIN stats
+           sum(w.weight * p.tf * {K1 + 1}
+               / (p.tf + {K1} * ({1 - B} + {B} * p.dl / stats.avgdl))) AS score
+    FROM postings p JOIN w ON w.term = p.term CROSS JOIN stats
     GROUP BY p.chunk_rowid)
 SELECT c.id AS id, s.score AS score FROM scored s
 JOIN chunks c ON c.rowid = s.chunk_rowid JOIN documents d ON d.id = c.doc_id

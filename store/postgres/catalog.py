@@ -53,15 +53,33 @@ class PgCatalog(Catalog):
     # --- the full-text index: postings for BM25, positions for phrases ------------------
     @staticmethod
     def _index_terms(db: Any, rowid: int, terms: str) -> None:
+        """A chunk's postings, and the statistics BM25 reads (under WORDS_LOCK: the callers
+        are commit_document and rebuild_lexical, so term rows are never locked in two
+        orders at once)."""
         words = terms.split()
+        counts = sorted(Counter(words).items())
         db.execute("UPDATE chunks SET terms = ?, n_terms = ? WHERE rowid = ?",
                    (terms, len(words), rowid))
-        db.executemany("INSERT INTO postings(term, chunk_rowid, tf) VALUES (?, ?, ?)",
-                       [(term, rowid, n) for term, n in Counter(words).items()])
+        db.executemany("INSERT INTO postings(term, chunk_rowid, tf, dl) VALUES (?, ?, ?, ?)",
+                       [(term, rowid, n, len(words)) for term, n in counts])
+        db.executemany("INSERT INTO term_stats(term, df) VALUES (?, 1) "
+                       "ON CONFLICT(term) DO UPDATE SET df = term_stats.df + 1",
+                       [(term,) for term, _ in counts])
+        db.execute("UPDATE lexical_stats SET n = n + 1, total = total + ? WHERE id = 1",
+                   (len(words),))
 
     @staticmethod
     def _delete_chunks(db: Any, doc_id: str) -> None:
-        db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))  # postings cascade
+        """A document's chunks, their postings (cascading) and their share of the
+        statistics."""
+        db.execute("SELECT pg_advisory_xact_lock(?)", (WORDS_LOCK,))
+        db.execute("UPDATE term_stats t SET df = t.df - g.n FROM (SELECT p.term, count(*) AS n "
+                   "FROM postings p JOIN chunks c ON c.rowid = p.chunk_rowid "
+                   "WHERE c.doc_id = ? GROUP BY p.term) g WHERE t.term = g.term", (doc_id,))
+        db.execute("UPDATE lexical_stats s SET n = s.n - g.n, total = s.total - g.total FROM "
+                   "(SELECT count(*) AS n, coalesce(sum(n_terms), 0) AS total FROM chunks "
+                   "WHERE doc_id = ?) g WHERE s.id = 1", (doc_id,))
+        db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
 
     def indexed_terms(self, chunk_ids: Any) -> dict[str, list[str]]:
         ids = list(chunk_ids)[:500]
@@ -79,7 +97,10 @@ class PgCatalog(Catalog):
 
     def rebuild_lexical(self) -> None:
         with self.transaction() as db:
+            db.execute("SELECT pg_advisory_xact_lock(?)", (WORDS_LOCK,))
             db.execute("DELETE FROM postings")
+            db.execute("DELETE FROM term_stats")
+            db.execute("UPDATE lexical_stats SET n = 0, total = 0 WHERE id = 1")
             rows = db.execute("SELECT rowid, text, context FROM chunks").fetchall()
             for row in rows:
                 text = f"{row['context']}\n{row['text']}" if row["context"] else row["text"]

@@ -109,7 +109,7 @@ class Database:
                 with conn.transaction():
                     self._local.conn = Connection(conn)
                     yield self._local.conn
-            except psycopg.errors.IntegrityError as exc:
+            except psycopg.errors.UniqueViolation as exc:
                 raise AlreadyExistsError(str(exc).splitlines()[0]) from exc
             finally:
                 self._local.conn = None

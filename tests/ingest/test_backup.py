@@ -17,6 +17,8 @@ from store.embedder import Embedder
 from store.index import Index
 from store.originals import OriginalStore
 
+BOTH_STORES = True  # each test runs on the embedded store and on PostgreSQL
+
 
 def test_round_trip_loses_nothing(pipeline: Pipeline, tmp_path: Path, embedder: Embedder
                                   ) -> None:

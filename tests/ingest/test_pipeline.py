@@ -18,6 +18,8 @@ from store.index import Index
 from store.originals import OriginalStore
 from store.records import Filters, Kind
 
+BOTH_STORES = True  # each test runs on the embedded store and on PostgreSQL
+
 PRACTICE = """---
 title: Engaging Parents Who Stay Away
 tags: [parents, engagement]

@@ -17,6 +17,8 @@ from store.embedder import Embedder, default_model_path
 from store.index import Index
 from store.records import Filters, Kind
 
+BOTH_STORES = True  # each test runs on the embedded store and on PostgreSQL
+
 
 def note(source: str, text: str, kind: str = "practice", community: str | None = None,
          tags: tuple[str, ...] = ()) -> Item:

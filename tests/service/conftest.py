@@ -23,8 +23,9 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture
-def client(tmp_path: Path, embedder: Embedder) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path / "data", api_tokens=TOKEN, max_upload_mb=1)
+def client(tmp_path: Path, embedder: Embedder, store_url: str | None) -> Iterator[TestClient]:
+    settings = Settings(data_dir=tmp_path / "data", api_tokens=TOKEN, max_upload_mb=1,
+                        database_url=store_url)
     with TestClient(create_app(settings, embedder=embedder)) as test_client:
         yield test_client
 

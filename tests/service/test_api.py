@@ -15,6 +15,8 @@ from service.settings import Settings
 from store.embedder import Embedder
 from tests.service.conftest import AUTH
 
+BOTH_STORES = True  # each test runs on the embedded store and on PostgreSQL
+
 NOTE = b"""---
 title: School Mental Health CoP - March
 community: School Mental Health

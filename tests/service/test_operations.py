@@ -22,6 +22,8 @@ from store.records import Visibility
 from tests.service.conftest import AUTH, TOKEN
 from tests.web.conftest import form_token
 
+BOTH_STORES = True  # each test runs on the embedded store and on PostgreSQL
+
 
 @pytest.fixture
 def client(tmp_path: Path, embedder: Embedder) -> Iterator[TestClient]:

@@ -21,6 +21,8 @@ from store.embedder import Embedder
 from store.records import Kind
 from tests.service.conftest import AUTH
 
+BOTH_STORES = True  # each test runs on the embedded store and on PostgreSQL
+
 NOTE = (b"# Kestrel CoP, March\n\nThe kestrel homework club keeps its Tuesday slot; families "
         b"asked for a quieter room after the bell.\n")
 QUERY = "kestrel homework club quieter room"

@@ -25,6 +25,7 @@ from store.embedded import Store, open_store
 from store.embedder import Embedder
 from store.errors import AlreadyExistsError
 from store.jobs import JobRecord, JobStatus
+from store.postgres.catalog import PgCatalog
 from store.postgres.database import Database, migrations
 from store.records import Filters, Viewer
 
@@ -98,6 +99,14 @@ def test_search_delete_and_restore_on_postgres(both: tuple[Store, Store]) -> Non
     gone = search(postgres.index, QUERIES[1], options=SearchOptions(method=Method.BM25, k=10))
     assert doc.id not in {h.document.id for h in gone}
     assert [t.document.id for t in postgres.index.catalog.trashed()] == [doc.id]
+    # BM25's statistics follow the delete: the same as counting the postings again
+    catalog = postgres.index.catalog
+    assert isinstance(catalog, PgCatalog)
+    [stats] = catalog.read("SELECT n, total FROM lexical_stats")
+    assert (stats["n"], stats["total"]) == tuple(catalog.read(
+        "SELECT count(*) AS n, sum(n_terms) AS total FROM chunks")[0].values())
+    assert catalog.read("SELECT term, df FROM term_stats WHERE df > 0 ORDER BY term") == \
+        catalog.read("SELECT term, count(*) AS df FROM postings GROUP BY term ORDER BY term")
     assert postgres.originals.exists(doc.content_hash)  # kept for a restore
     # a reader sees only what is public to them: the filters run inside PostgreSQL
     postgres.index.catalog.update_metadata(hits[1].document.id, visibility="private")
