@@ -12,10 +12,10 @@ from ingest.models import Outcome, Overrides
 from ingest.pipeline import Item, Pipeline
 from search.models import Method
 from search.retrieval import SearchOptions, search
+from store.embedded import open_store
 from store.embedder import Embedder
 from store.errors import ModelMismatchError
 from store.index import Index
-from store.originals import OriginalStore
 from store.records import Filters, Kind
 
 BOTH_STORES = True  # each test runs on the embedded store and on PostgreSQL
@@ -176,24 +176,25 @@ def test_kind_is_required_outside_kind_folders(pipeline: Pipeline, tmp_path: Pat
 
 
 def test_model_mismatch_is_refused_and_reindex_rebuilds(
-    pipeline: Pipeline, corpus: Path, embedder: Embedder, tmp_path: Path
+    pipeline: Pipeline, corpus: Path, embedder: Embedder, tmp_path: Path, store_url: str | None
 ) -> None:
     pipeline.ingest(discover([corpus]))
     data = tmp_path / "data"
     pipeline.index.catalog.set_meta("model", "some-other-model")
     with pytest.raises(ModelMismatchError, match="commons reindex"):
-        Index(data, embedder)
+        open_store(data, embedder, database_url=store_url)
     # reindex: adopt the configured model and rebuild from the stored originals
     for path in corpus.rglob("*.*"):
         path.unlink()
-    rebuilt = Index(data, embedder, adopt_model=True)
+    store = open_store(data, embedder, adopt_model=True, database_url=store_url)
+    rebuilt = store.index
     assert rebuilt.vectors.count() == 0
-    results = Pipeline(rebuilt, OriginalStore(data / "originals")).reindex()
+    results = Pipeline(rebuilt, store.originals).reindex()
     assert len(results) == 4 and {r.outcome for r in results} == {Outcome.UPDATED}
     assert rebuilt.catalog.get_meta("model") == embedder.name
     hits = search(rebuilt, "strange situation secure base", options=SearchOptions(k=1))
     assert hits[0].document.source == "readings/attachment.pdf"
-    Index(data, embedder).close()  # opens cleanly now
+    open_store(data, embedder, database_url=store_url).index.close()  # opens cleanly now
 
 
 def test_delete_removes_from_both_indexes(pipeline: Pipeline, corpus: Path) -> None:

@@ -13,6 +13,7 @@ from search.models import Method
 from search.rerank import CrossEncoderReranker
 from search.retrieval import SearchOptions, related, search, search_with_signals
 from search.trust import trusted_search
+from store.embedded import open_store
 from store.embedder import Embedder, default_model_path
 from store.index import Index
 from store.records import Filters, Kind
@@ -99,10 +100,11 @@ def test_passages_are_read_only_for_the_first_hits(filled: Pipeline) -> None:
     assert not any(p.snippet for p in hits[2].passages)
 
 
-def test_both_indexes_survive_a_restart(filled: Pipeline, embedder: Embedder) -> None:
+def test_both_indexes_survive_a_restart(filled: Pipeline, embedder: Embedder,
+                                        store_url: str | None) -> None:
     data = filled.index.data_dir
     filled.index.close()
-    reopened = Index(data, embedder)
+    reopened = open_store(data, embedder, database_url=store_url).index
     for method in (Method.BM25, Method.DENSE):
         assert sources(reopened, "sensory bottles and breathing cards", method=method,
                        k=1) == ["practices/calm.md"]
