@@ -15,6 +15,7 @@ from store.postgres.database import Connection, Database
 from store.records import ChunkRecord, DocumentRecord, Filters, LexicalQuery
 
 WORDS_LOCK = 727_002  # serialises commits, so the spelling table's numbers follow commit order
+COUNTING_LOCK = 727_003  # one process at a time counts the hub's words again
 
 
 class PgCatalog(Catalog):
@@ -88,6 +89,12 @@ class PgCatalog(Catalog):
         marks = ",".join("?" * len(ids))
         rows = self._query(f"SELECT id, terms FROM chunks WHERE id IN ({marks})", ids)
         return {r["id"]: str(r["terms"]).split() for r in rows}
+
+    def count_words(self, version: str) -> None:
+        """As the embedded catalog's, by one replica at a time: the others, waiting, then find
+        the words counted and this version recorded."""
+        with self.database.locked(COUNTING_LOCK):
+            super().count_words(version)
 
     def lexical_mismatch(self) -> int:
         """Chunks with terms but no postings (postings without a chunk cannot exist)."""

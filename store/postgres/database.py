@@ -114,6 +114,17 @@ class Database:
             finally:
                 self._local.conn = None
 
+    @contextmanager
+    def locked(self, key: int) -> Iterator[None]:
+        """Hold a session-level advisory lock (on a connection of its own) for the block: one
+        process at a time, across every process on this database."""
+        with self._pool.connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
     def read(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         current = getattr(self._local, "conn", None)
         if current is not None:  # inside a transaction: see its own writes

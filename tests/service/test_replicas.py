@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 
 from harness.files import make_pdf
 from tests.search.test_chroma_server import chroma_url  # noqa: F401 (a fixture: a real server)
-from tests.service.conftest import AUTH, TOKEN, Server
+from tests.service.conftest import AUTH, TOKEN, Server, finished_job
 
 
 @pytest.fixture
@@ -82,11 +81,7 @@ def test_a_large_upload_is_a_job_whose_status_every_replica_answers(
         if kill:
             one.process.send_signal(signal.SIGKILL)
             one.process.wait(timeout=10)
-        job = b.get(f"/api/jobs/{accepted.json()['id']}", headers=AUTH).json()
-        deadline = time.monotonic() + 120
-        while job["status"] in {"queued", "processing"} and time.monotonic() < deadline:
-            time.sleep(0.5)
-            job = b.get(f"/api/jobs/{job['id']}", headers=AUTH).json()
+        job = finished_job(b, accepted.json()["id"])
         assert job["status"] == "done", job
         top = b.get("/api/search", params={"q": "Lighthouse mentoring scheme"}).json()
         assert top["results"][0]["id"] == job["document"]["id"]

@@ -7,7 +7,7 @@ import time
 import httpx
 
 from harness.files import make_pdf
-from tests.service.conftest import AUTH, Server
+from tests.service.conftest import AUTH, Server, finished_job
 
 
 def test_upload_search_delete_over_http(server: Server) -> None:
@@ -37,10 +37,7 @@ def test_large_pdf_is_a_job_to_poll(server: Server) -> None:
         job = accepted.json()
         assert accepted.headers["location"] == f"/api/jobs/{job['id']}"
         assert job["status"] in {"queued", "processing", "done"}
-        deadline = time.monotonic() + 120
-        while job["status"] in {"queued", "processing"} and time.monotonic() < deadline:
-            time.sleep(0.5)
-            job = http.get(f"/api/jobs/{job['id']}", headers=AUTH).json()
+        job = finished_job(http, job["id"])
         assert job["status"] == "done", job
         hits = http.get("/api/search", params={"q": "Lighthouse mentoring scheme"}).json()
         top = hits["results"][0]

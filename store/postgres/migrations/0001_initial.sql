@@ -85,27 +85,12 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit
 CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
     FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
 
+-- a deleted document's record (its columns and defaults), kept until restored or purged
 CREATE TABLE trash (
-    id TEXT PRIMARY KEY,
-    source TEXT NOT NULL,
-    title TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    community TEXT,
-    tags TEXT NOT NULL DEFAULT '[]',
-    authors TEXT NOT NULL DEFAULT '[]',
-    date TEXT,
-    content_hash TEXT NOT NULL,
-    filename TEXT NOT NULL,
-    media_type TEXT NOT NULL,
-    n_pages INTEGER,
-    warnings TEXT NOT NULL DEFAULT '[]',
-    status TEXT NOT NULL,
-    visibility TEXT NOT NULL DEFAULT 'public',
-    owner TEXT,
-    added_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    LIKE documents INCLUDING DEFAULTS,
     trashed_at TEXT NOT NULL,
-    trashed_by TEXT NOT NULL
+    trashed_by TEXT NOT NULL,
+    PRIMARY KEY (id)
 );
 CREATE INDEX trash_hash ON trash(content_hash);
 
