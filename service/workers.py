@@ -1,7 +1,7 @@
 """`commons serve --workers N`: N uvicorn processes sharing one store on this machine.
 
-One process saturates at about one and a half cores (the GIL); several share the load. They
-share the store as replicas on several machines do: the catalog (SQLite locks across
+A machine with more cores than one process keeps busy (the GIL) serves more with several.
+They share the store as replicas on several machines do: the catalog (SQLite locks across
 processes, or PostgreSQL), the job queue with its leases, and the vectors, which must then be
 in a Chroma server, since Chroma's embedded mode belongs to one process. Without
 COMMONS_CHROMA_URL, `serve` starts one on loopback over the data folder's own `chroma/`, so
