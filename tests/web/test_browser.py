@@ -151,7 +151,9 @@ def test_a_refusal_shows_beside_the_button_and_offers_redact_and_upload(
         browser: Browser, site: Site, viewport: dict[str, int]) -> None:
     context = browser.new_context(base_url=site.url, viewport=viewport)  # type: ignore[arg-type]
     page = context.new_page()
-    upload(page, site, f"heron-{viewport['width']}.md", PERSONAL, "text/markdown")
+    # each viewport's file is its own (the same file twice is a duplicate, once redacted too)
+    note = PERSONAL + f"\nSeen on a screen {viewport['width']} pixels wide.\n".encode()
+    upload(page, site, f"heron-{viewport['width']}.md", note, "text/markdown")
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("contains personal data")
     expect(alert).to_be_focused()
