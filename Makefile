@@ -24,7 +24,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-run: install
+run: install /usr/bin/tesseract
 	$(BIN)/commons ingest corpus/ --prune
 	$(BIN)/commons serve --host $(HOST) --port $(PORT)
 
@@ -34,6 +34,25 @@ run: install
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else \
 		echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium'"; \
+		exit 1; \
+	fi
+
+# Debian's tesseract-ocr (with its English data) reads photos and scanned pages (ingest/ocr.py).
+/usr/bin/tesseract:
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr; \
+	else \
+		echo "Reading photos and scans needs Debian's tesseract-ocr: run 'sudo apt-get install tesseract-ocr'"; \
+		exit 1; \
+	fi
+
+# The OCR tests and bench/ocr.py draw text on images with Debian's DejaVu fonts.
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+$(DEJAVU):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core; \
+	else \
+		echo "The OCR tests need Debian's fonts-dejavu-core: run 'sudo apt-get install fonts-dejavu-core'"; \
 		exit 1; \
 	fi
 
@@ -58,13 +77,14 @@ $(AXE): | $(BIN)/python
 		else echo "The accessibility tests need npm: run 'sudo apt-get install npm'"; exit 1; fi; }
 	npm install --prefix $(VENV)/axe --no-audit --no-fund --silent axe-core@4.14.1
 
-test: install-test /usr/bin/chromium postgres-server $(AXE)
+test: install-test /usr/bin/chromium /usr/bin/tesseract $(DEJAVU) postgres-server $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/mypy store ingest search service bench tests harness
 	$(BIN)/pytest
 
-corpus: install-test
+corpus: install-test /usr/bin/tesseract $(DEJAVU)
 	$(BIN)/python corpus/build.py
+	$(BIN)/python corpus/make_scans.py
 
 clean:
 	rm -rf $(VENV) data

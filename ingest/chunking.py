@@ -150,3 +150,25 @@ def _pack(units: list[tuple[str, int]], budget: int, overlap: int) -> list[str]:
     if current:
         texts.append("\n".join(u for u, _ in current))
     return texts
+
+
+def sections_from_chunks(chunks: Sequence[ChunkRecord]) -> list[Section]:
+    """A document's text rebuilt from its chunks, the overlap between neighbours removed:
+    for showing a document whose text cannot be cheaply read again (a recognised scan)."""
+    sections: list[Section] = []
+    previous: list[str] = []
+    for chunk in sorted(chunks, key=lambda c: c.ordinal):
+        lines = chunk.text.split("\n")
+        same = bool(sections) and sections[-1].page == chunk.page_start and \
+            sections[-1].heading_path == chunk.heading_path
+        if same:
+            shared = next((k for k in range(min(len(lines), len(previous)), 0, -1)
+                           if previous[-k:] == lines[:k]), 0)
+            rest = "\n".join(lines[shared:])
+            if rest:
+                last = sections[-1]
+                sections[-1] = Section(last.heading_path, f"{last.text}\n{rest}", last.page)
+        else:
+            sections.append(Section(chunk.heading_path, chunk.text, chunk.page_start))
+        previous = lines
+    return sections

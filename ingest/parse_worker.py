@@ -4,6 +4,10 @@ A small crafted .docx or .pdf can cost minutes of CPU and gigabytes to read. Rea
 server's own process it stalls the uploads behind it and can take the server down; here it
 costs one worker, which is killed and replaced, and the uploader gets a clear 422.
 
+Photos and scanned pages are recognised (OCR) in the same workers: each page has its own
+time limit (Tesseract is stopped past it) and the file's time limit grows by that much for
+each page to recognise; Tesseract inherits the worker's memory limit.
+
 Every file goes through a worker, text and Markdown too: a worker round trip costs about a
 millisecond (bench/hostile.py --measure), and Markdown and YAML front matter have their own
 slow inputs, so no type is safe to read in-process.
@@ -20,8 +24,9 @@ from pathlib import Path
 from pebble import ProcessExpired, ProcessPool
 
 from ingest.errors import IngestError, UnreadableFile
-from ingest.loaders import load
+from ingest.loaders import load, recognition_pages
 from ingest.models import LoadedDocument
+from ingest.ocr import OcrLimits
 
 _SPLIT = "Save it again (as .docx or PDF) or split it, and upload the parts"
 
@@ -38,7 +43,8 @@ def _status_mb(field: str) -> float:
     return 0.0
 
 
-def _read(data: bytes, filename: str, memory_mb: int) -> LoadedDocument:
+def _read(data: bytes, filename: str, memory_mb: int,
+          ocr: OcrLimits | None = None) -> LoadedDocument:
     """What a worker runs: `ingest.loaders.load` with at most memory_mb more address space.
 
     The limit counts from what the worker holds now (the libraries it inherits from the
@@ -55,7 +61,7 @@ def _read(data: bytes, filename: str, memory_mb: int) -> LoadedDocument:
         Path("/proc/self/clear_refs").write_text("5")
     before = _status_mb("VmRSS")
     try:
-        return load(data, filename)
+        return load(data, filename, ocr)
     except IngestError as exc:
         if _status_mb("VmHWM") - before > 0.8 * memory_mb:
             raise MemoryError(str(exc)) from None
@@ -70,9 +76,11 @@ class ParseWorker:
     with their type and message. Call `close()` to stop the workers.
     """
 
-    def __init__(self, timeout_s: float = 60, memory_mb: int = 1024, workers: int = 2) -> None:
+    def __init__(self, timeout_s: float = 60, memory_mb: int = 1024, workers: int = 2,
+                 ocr: OcrLimits | None = None) -> None:
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
+        self.ocr = ocr or OcrLimits()
         # The server has threads (uvicorn, onnxruntime, Chroma), so workers are not forked
         # from it: a fork server, started clean, forks them with the loaders imported. It
         # imports the main module once (as spawn would in every worker): a script run
@@ -85,15 +93,19 @@ class ParseWorker:
         return self.load(data, filename)
 
     def load(self, data: bytes, filename: str) -> LoadedDocument:
-        """Read a file in a worker; raise UnreadableFile if it takes too long or too much."""
+        """Read a file in a worker; raise UnreadableFile if it takes too long or too much.
+
+        A file with pages to recognise may take `ocr.page_timeout_s` longer for each."""
+        pages = min(recognition_pages(data, filename), self.ocr.max_pages)  # more: refused
+        timeout = self.timeout_s + self.ocr.page_timeout_s * pages
         future = self._pool.schedule(
-            _read, args=(data, filename, self.memory_mb), timeout=self.timeout_s
+            _read, args=(data, filename, self.memory_mb, self.ocr), timeout=timeout
         )
         try:
             return future.result()
         except FutureTimeout as exc:
             raise UnreadableFile(
-                f"'{filename}' took longer than {self.timeout_s:g} s to read; it may be built "
+                f"'{filename}' took longer than {timeout:g} s to read; it may be built "
                 f"to be slow to read (for example thousands of merged table cells). {_SPLIT}"
             ) from exc
         except MemoryError as exc:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ingest.models import IngestResult
+from ingest.ocr import OcrLimits
 from ingest.parse_worker import ParseWorker
 from ingest.pipeline import Item, Pipeline, Prepared
 from search.batcher import MicroBatcher
@@ -182,7 +183,9 @@ def open_runtime(
         pii_policy=settings.pii_policy,
         pii_names=settings.pii_names,
         loader=ParseWorker(settings.parse_timeout_s, settings.parse_memory_mb,
-                           settings.parse_workers),
+                           settings.parse_workers,
+                           OcrLimits(page_timeout_s=settings.ocr_page_timeout_s,
+                                     low_confidence=settings.ocr_low_confidence)),
         max_chunks=settings.max_chunks,
     )
     return Runtime(settings, store.index, pipeline, store.accounts, store.audit, store.jobs,

@@ -65,6 +65,12 @@ class Settings(BaseSettings):
         2, ge=1, description="Worker processes reading files, so one slow file does not "
         "hold up other uploads.",
     )
+    ocr_page_timeout_s: float = Field(
+        30, gt=0, description="Longest one photo or scanned page may take to recognise "
+        "(OCR); past it, a 422. A file's read time limit grows by this for each such page.")
+    ocr_low_confidence: float = Field(
+        75, ge=0, le=100, description="Recognised pages with a lower OCR confidence (0-100) "
+        "are flagged on the document page as possibly containing errors.")
     max_chunks: int = Field(
         2000, ge=1, description="Most passages one document may make; more is refused (413)."
     )
@@ -85,7 +91,8 @@ class Settings(BaseSettings):
         20, description="PDFs with more pages than this are indexed as a background job (202)."
     )
     allowed_types: list[str] = Field(
-        default_factory=lambda: [".md", ".markdown", ".txt", ".pdf", ".docx"],
+        default_factory=lambda: [".md", ".markdown", ".txt", ".pdf", ".docx", ".jpg", ".jpeg",
+                                 ".png", ".heic"],
         description="File extensions accepted for upload.",
     )
     pii_policy: PiiPolicy = Field(

@@ -40,7 +40,8 @@ def test_every_corpus_file_ingests(corpus_data: tuple[Path, str]) -> None:
     report = json.loads(output[output.index("{"):])
     supported = [
         p for p in CORPUS.rglob("*")
-        if p.suffix in {".md", ".txt", ".pdf", ".docx"} and p.name != "README.md"
+        if p.suffix in {".md", ".txt", ".pdf", ".docx", ".png", ".jpg", ".jpeg", ".heic"}
+        and p.name != "README.md"
         and not any(part.startswith("_") for part in p.relative_to(CORPUS).parts)
     ]
     assert report["summary"]["failed"] == 0, [r for r in report["results"] if r["reason"]]

@@ -8,10 +8,13 @@ from pathlib import PurePath
 
 from ingest.errors import NoTextError, UnreadableFile, UnsupportedFileType
 from ingest.loaders.docx import load_docx
+from ingest.loaders.image import SUFFIXES as IMAGE_SUFFIXES
+from ingest.loaders.image import load_image
 from ingest.loaders.markdown import load_markdown
-from ingest.loaders.pdf import load_pdf
+from ingest.loaders.pdf import load_pdf, pages_to_recognise
 from ingest.loaders.text import load_text
 from ingest.models import LoadedDocument, Section
+from ingest.ocr import OcrLimits
 
 Loader = Callable[[bytes, str], LoadedDocument]
 
@@ -23,6 +26,7 @@ LOADERS: dict[str, Loader] = {
     ".txt": load_text,
     ".pdf": load_pdf,
     ".docx": load_docx,
+    **dict.fromkeys(IMAGE_SUFFIXES, load_image),
 }
 
 SUPPORTED = tuple(sorted(LOADERS))
@@ -35,8 +39,19 @@ def is_supported(filename: str) -> bool:
     return PurePath(filename).suffix.lower() in LOADERS
 
 
-def load(data: bytes, filename: str) -> LoadedDocument:
-    """Read a file by its extension; refuse unsupported types and files without text."""
+def recognition_pages(data: bytes, filename: str) -> int:
+    """How many pages of the file would be recognised by OCR (an upper bound): a photo is one
+    page, a PDF its pages without a text layer, other types none."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return 1
+    return len(pages_to_recognise(data)) if suffix == ".pdf" else 0
+
+
+def load(data: bytes, filename: str, ocr: OcrLimits | None = None) -> LoadedDocument:
+    """Read a file by its extension; refuse unsupported types and files without text.
+
+    Photos and pages without a text layer are recognised within `ocr`'s limits."""
     suffix = PurePath(filename).suffix.lower()
     loader = LOADERS.get(suffix)
     if loader is None:
@@ -46,7 +61,12 @@ def load(data: bytes, filename: str) -> LoadedDocument:
         )
     if not data:
         raise NoTextError(f"'{filename}' is empty (0 bytes)")
-    document = loader(data, filename)
+    if suffix == ".pdf":
+        document = load_pdf(data, filename, ocr=ocr)
+    elif suffix in IMAGE_SUFFIXES:
+        document = load_image(data, filename, ocr=ocr)
+    else:
+        document = loader(data, filename)
     chars = sum(len(s.text) for s in document.sections)
     if chars > MAX_TEXT_CHARS:
         raise UnreadableFile(

@@ -1,4 +1,8 @@
-"""PDF: text page by page with pypdf; title and author from the document information."""
+"""PDF: text page by page with pypdf; title and author from the document information.
+
+Pages without a text layer (scanned) are rendered with pypdfium2 and recognised by OCR
+(ingest/ocr.py); pages that have one are never recognised, so a mixed PDF costs only its scans.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,10 @@ from pypdf.errors import PdfReadError, PyPdfError
 
 from ingest.errors import NoTextError, UnreadableFile
 from ingest.models import LoadedDocument, Section
+from ingest.ocr import OcrLimits, Recognised, is_readable, notes_for, recognise, tesseract_available
 
 MAX_PAGES = 2000
+SCAN_DPI = 300  # what Tesseract reads best; lowered for a page that would pass max_pixels
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -55,7 +61,55 @@ def _metadata(reader: PdfReader) -> tuple[str | None, dict[str, Any]]:
     return title or None, meta
 
 
-def load_pdf(data: bytes, filename: str, max_pages: int = MAX_PAGES) -> LoadedDocument:
+def _pictures_only(reader: PdfReader) -> list[int]:
+    """Pages (1-based) with pictures and no font of their own: scans, without a text layer.
+    A blank page has neither, and nothing to recognise."""
+    pages = []
+    for number, page in enumerate(reader.pages, start=1):
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else {}
+        if not resources.get("/Font") and resources.get("/XObject"):
+            pages.append(number)
+    return pages
+
+
+def pages_to_recognise(data: bytes) -> list[int]:
+    """Pages (1-based) that would need OCR, by a quick look at each page's resources without
+    extracting text; [] for a file that cannot be read (reading it will say why)."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        return [] if reader.is_encrypted else _pictures_only(reader)
+    except Exception:
+        return []
+
+
+def recognise_pages(data: bytes, filename: str, pages: list[int],
+                    limits: OcrLimits) -> dict[int, Recognised]:
+    """Each page (1-based) rendered as an image and recognised, one page at a time."""
+    import pypdfium2
+
+    found: dict[int, Recognised] = {}
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise UnreadableFile(f"'{filename}' is not a readable PDF ({exc})") from exc
+    try:
+        for number in pages:
+            page = pdf[number - 1]
+            width, height = page.get_size()  # in points, 72 to the inch
+            scale = min(SCAN_DPI / 72, (limits.max_pixels / max(width * height, 1)) ** 0.5)
+            image = page.render(scale=scale, grayscale=True).to_pil()
+            found[number] = recognise(image, limits, f"'{filename}', p. {number}")
+            page.close()
+    finally:
+        pdf.close()
+    return found
+
+
+def load_pdf(data: bytes, filename: str, max_pages: int = MAX_PAGES, *,
+             ocr: OcrLimits | None = None) -> LoadedDocument:
+    """The text of each page; pages without a text layer are recognised when Tesseract is
+    installed (else indexed without them, with a warning)."""
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -72,7 +126,7 @@ def load_pdf(data: bytes, filename: str, max_pages: int = MAX_PAGES) -> LoadedDo
             f"'{filename}' has {n_pages} pages; the limit is {max_pages}. Split it and upload "
             "the parts"
         )
-    sections: list[Section] = []
+    pages: dict[int, Section] = {}
     empty: list[int] = []
     for number in range(1, n_pages + 1):
         try:
@@ -81,19 +135,47 @@ def load_pdf(data: bytes, filename: str, max_pages: int = MAX_PAGES) -> LoadedDo
             text = ""
         text = "\n".join(line.rstrip() for line in text.splitlines()).strip()
         if text:
-            sections.append(Section((), text, page=number))
+            pages[number] = Section((), text, page=number)
         else:
             empty.append(number)
-    if not sections:
-        raise NoTextError(
-            f"'{filename}' has no extractable text; the file may be scanned and need OCR"
+    warnings: list[str] = []
+    limits = ocr or OcrLimits()
+    try:
+        scans = [n for n in _pictures_only(reader) if n in empty]
+    except Exception:  # damaged resources: treat every page without text as a scan
+        scans = empty
+    if len(scans) > limits.max_pages:
+        raise UnreadableFile(
+            f"'{filename}' has {len(scans)} scanned pages to recognise; the limit is "
+            f"{limits.max_pages} per file. Split it and upload the parts"
         )
-    warnings = []
-    if empty:
+    if scans and tesseract_available():
+        recognised = recognise_pages(data, filename, scans, limits)
+        readable = {n: r for n, r in recognised.items() if is_readable(r)}
+        pages.update((n, Section((), r.text, page=n)) for n, r in readable.items())
+        warnings += notes_for({n: r.confidence for n, r in readable.items()}, limits)
+        empty = [n for n in empty if n not in readable]
+        if not pages:
+            raise NoTextError(
+                f"'{filename}' has no text layer and no readable text was recognised on its "
+                f"{n_pages} page(s); if it shows writing, scan it again at 300 dpi, straight "
+                "and in even light"
+            )
+        if empty:
+            warnings.append(f"pages {page_ranges(empty)} have no readable text (blank or "
+                            "unclear when recognised) and were not indexed")
+    elif not pages:
+        missing = ", and Tesseract (Debian's tesseract-ocr), which would read it, is not " \
+            "installed on this server" if scans else ""
+        raise NoTextError(
+            f"'{filename}' has no extractable text; the file may be scanned and need OCR{missing}"
+        )
+    elif empty:
         warnings.append(
             f"pages {page_ranges(empty)} have no text layer and were not indexed; "
             "they may be scanned images that need OCR"
         )
+    sections = [pages[n] for n in sorted(pages)]
     title, meta = _metadata(reader)
     return LoadedDocument(
         sections=sections,

@@ -15,9 +15,12 @@ from typing import Any, BinaryIO
 
 from ingest import fields
 from ingest.backup import export_archive, import_archive
+from ingest.chunking import sections_from_chunks
 from ingest.errors import FileTooLarge, MetadataError, UnsupportedFileType
+from ingest.loaders import recognition_pages
 from ingest.loaders.pdf import MAX_PAGES
 from ingest.models import IngestResult, Outcome, Overrides, PiiDecision, Section
+from ingest.ocr import recognised_pages
 from ingest.uploads import pdf_page_count, safe_filename, saved_overrides, upload_item
 from search.models import Hit
 from search.retrieval import related as related_hits
@@ -110,6 +113,8 @@ def upload(runtime: Runtime, jobs: JobQueue, caller: Caller,
     pages = pdf_page_count(request.data) if suffix == ".pdf" else None
     if pages is not None and settings.sync_pdf_pages < pages <= MAX_PAGES:
         return Queued(_queue(jobs, caller, name, request.data, overrides))
+    if recognition_pages(request.data, name):  # OCR takes seconds a page: never in a request
+        return Queued(_queue(jobs, caller, name, request.data, overrides))
     prepared = runtime.pipeline.prepare(item)  # loads and checks; writes nothing
     if isinstance(prepared, IngestResult):  # refused, or already here
         return _answered(prepared)
@@ -187,6 +192,8 @@ def read_document(runtime: Runtime, caller: Caller,
                   doc_id: str) -> tuple[DocumentRecord, list[Section]]:
     """A document the caller may see, with its text by section (and page, for PDFs)."""
     doc = visible_document(runtime, caller, doc_id)
+    if recognised_pages(doc.warnings):  # its text as recognised then, not recognised again
+        return doc, sections_from_chunks(runtime.index.catalog.chunks_of(doc.id))
     pipeline = runtime.pipeline
     loaded = pipeline.loader(pipeline.originals.get(doc.content_hash), doc.filename)
     return doc, loaded.sections

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ingest.ocr import recognised_pages
 from search.confidence import Confidence
 from search.facets import facet_counts
 from service.deps import Caller, Role
@@ -143,6 +144,14 @@ def browse_page(runtime: Runtime, caller: Caller, form: BrowseForm) -> BrowsePag
 
 
 @dataclass(frozen=True)
+class RecognisedPage:
+    """A page whose text was recognised from an image (OCR), and how sure that was."""
+
+    confidence: int  # 0-100
+    low: bool  # flagged: it may contain errors
+
+
+@dataclass(frozen=True)
 class DocumentPage:
     """A document's metadata, its text as an outline, and its nearest documents."""
 
@@ -150,6 +159,8 @@ class DocumentPage:
     parts: list[Part]
     related: list[HitOut]
     may_change: bool = False  # the visitor may edit and delete it
+    # recognised pages by their marker's anchor ("page-3"), for the flag beside each
+    recognised: dict[str, RecognisedPage] = field(default_factory=dict)
 
 
 def document_page(runtime: Runtime, caller: Caller, doc_id: str,
@@ -163,7 +174,10 @@ def document_page(runtime: Runtime, caller: Caller, doc_id: str,
     if text:
         parts = mark_passage(parts, text)
     related = [HitOut.of(h) for h in documents.related(runtime, caller, doc_id, k=RELATED)]
-    return DocumentPage(detail, parts, related, caller.may_change(doc))
+    low = runtime.settings.ocr_low_confidence
+    recognised = {f"page-{page}": RecognisedPage(round(conf), conf < low)
+                  for page, conf in recognised_pages(doc.warnings).items()}
+    return DocumentPage(detail, parts, related, caller.may_change(doc), recognised)
 
 
 @dataclass(frozen=True)

@@ -475,7 +475,7 @@
                "/documents/" + encodeURIComponent(doc.id), "Open “" + doc.title + "”");
         },
         queued: function (jobId) {
-          show("queued", "", "Large file: being indexed in the background. ",
+          show("queued", "", "Large file, photo or scan: being indexed in the background. ",
                "/upload/jobs/" + encodeURIComponent(jobId), "Follow its progress");
         },
         refused: function (message, personalData) {
