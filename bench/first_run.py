@@ -11,7 +11,6 @@ depends on the network. The machine line gives a Python reference loop, to compa
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,15 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import describe  # noqa: E402
+from harness.ports import free_port  # noqa: E402
 from ingest.files import discover  # noqa: E402
 
 COMMONS = Path(sys.executable).parent / "commons"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def main() -> None:

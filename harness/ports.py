@@ -1,11 +1,8 @@
-"""A free loopback port, for a `commons serve` (or a Chroma server) started in a child process."""
+"""A free loopback port, for a `commons serve` (or a Chroma server) started in a child process:
+the one `commons serve --workers` uses for its own Chroma server."""
 
 from __future__ import annotations
 
-import socket
+from service.workers import free_port
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = ["free_port"]

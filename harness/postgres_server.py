@@ -11,7 +11,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,8 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
+
+from harness.ports import free_port
 
 USER = "commons"
 HOST = "127.0.0.1"
@@ -86,13 +87,6 @@ def _version_key(name: str) -> tuple[int, ...]:
     return tuple(int(part) for part in name.split(".") if part.isdigit())
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _as_server_user(cmd: list[str]) -> list[str]:
     """initdb refuses to run as root, so root runs the server tools as Debian's `postgres`."""
     if os.geteuid() == 0:
@@ -136,7 +130,7 @@ def _start(bindir: Path, root: Path, data_dir: Path) -> int:
     """Start on a free port; retry on another if someone took it between probe and bind."""
     log = root / "server.log"
     for _ in range(START_ATTEMPTS):
-        port = _free_port()
+        port = free_port()
         try:
             _run(
                 [

@@ -37,7 +37,8 @@ def app_from_environment() -> FastAPI:
     return create_app(Settings(), host=os.environ.get(HOST_VARIABLE, "127.0.0.1"))
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free loopback port, for a server started in a child process."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -47,7 +48,7 @@ def _free_port() -> int:
 def chroma_server(folder: Path, timeout: float = 120) -> Iterator[str]:
     """A `chroma run` on loopback over `folder` (it ships with chromadb); yields its URL."""
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
-    port = _free_port()
+    port = free_port()
     folder.mkdir(parents=True, exist_ok=True)
     with (folder.parent / "chroma-server.log").open("w") as log:
         process = subprocess.Popen(

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from harness.files import make_pdf
-from harness.ports import free_port
 from ingest.files import discover
 from ingest.models import Outcome
 from ingest.pipeline import Pipeline
 from search.models import Method
 from search.retrieval import SearchOptions, related, search
+from service.workers import chroma_server
 from store.embedder import Embedder
 from store.index import Index
 from store.originals import OriginalStore
@@ -27,30 +22,9 @@ from store.records import Filters, Kind
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
-    assert chroma, "the chroma command ships with chromadb"
-    port = free_port()
-    folder = tmp_path_factory.mktemp("chroma-server")
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(folder)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise RuntimeError((folder / "server.log").read_text())
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    """A real `chroma run` on loopback, as `commons serve --workers` starts one."""
+    with chroma_server(tmp_path_factory.mktemp("chroma-server") / "chroma") as url:
+        yield url
 
 
 def test_ingest_search_delete_on_a_chroma_server(
