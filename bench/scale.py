@@ -38,6 +38,7 @@ from bench.machine import describe  # noqa: E402
 from harness.postgres_server import fresh_database, running_postgres  # noqa: E402
 from ingest.files import discover  # noqa: E402
 from ingest.loaders import load  # noqa: E402
+from ingest.pipeline import Pipeline  # noqa: E402
 from search.models import Method  # noqa: E402
 from search.retrieval import SearchOptions, search  # noqa: E402
 from search.snippets import split_sentences  # noqa: E402
@@ -91,8 +92,12 @@ def _index(folder: Path, embedder: Embedder, database_url: str | None) -> Index:
 
 def build(folder: Path, embedder: Embedder, texts: list[str], vectors: np.ndarray,
           database_url: str | None = None) -> float:
+    """Write the chunks as documents of CHUNKS_PER_DOC, grouped as `commons ingest` groups
+    its writes (about Pipeline.batch_chunks chunks per vector write)."""
     index = _index(folder, embedder, database_url)
+    per_write = max(1, Pipeline.batch_chunks // CHUNKS_PER_DOC)
     started = time.perf_counter()
+    group: list[tuple[DocumentRecord, list[ChunkRecord], np.ndarray]] = []
     for d in range(len(texts) // CHUNKS_PER_DOC):
         doc = DocumentRecord(
             id=f"doc{d:06d}", source=f"scale/doc{d:06d}.md", title=f"Synthetic note {d}",
@@ -103,7 +108,12 @@ def build(folder: Path, embedder: Embedder, texts: list[str], vectors: np.ndarra
         rows = range(d * CHUNKS_PER_DOC, (d + 1) * CHUNKS_PER_DOC)
         chunks = [ChunkRecord(doc.id, i, texts[r], ("Discussion",), context=doc.title)
                   for i, r in enumerate(rows)]
-        index.write(doc, chunks, vectors[rows.start : rows.stop])
+        group.append((doc, chunks, vectors[rows.start : rows.stop]))
+        if len(group) == per_write:
+            index.write_many(group)
+            group = []
+    if group:
+        index.write_many(group)
     elapsed = time.perf_counter() - started
     index.close()
     return elapsed

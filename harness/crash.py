@@ -1,10 +1,11 @@
 """Kill -9 an ingest at random points, repair, and check that nothing accepted was lost:
 bench/crash.py runs it at full size, tests/ingest/test_crash.py smaller.
 
-A child process (this file run as a script) ingests the documents and records each one whose
-ingest returned. Once it is ingesting, the parent kills it with SIGKILL at a random moment,
-runs `commons check --repair`, then `commons check`, and checks that every recorded document
-is READY and found by both retrievers. Between rounds some documents are edited, so
+A child process (this file run as a script) ingests the documents (into the embedded store,
+or into PostgreSQL and a Chroma server) and records each one whose ingest returned. Once it
+is ingesting, the parent kills it with SIGKILL at a random moment, runs `commons check
+--repair`, then `commons check`, and checks that every recorded document is READY and found
+by both retrievers. Between rounds some documents are edited, so
 interrupted replacements are exercised too.
 """
 
@@ -69,15 +70,17 @@ def commons(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
                           timeout=600)
 
 
-def verify(data: Path, returned: set[str]) -> dict[str, int]:
+def verify(data: Path, returned: set[str], database_url: str | None = None,
+           chroma_url: str | None = None) -> dict[str, int]:
     from search.models import Method
     from search.retrieval import SearchOptions, search
     from service.runtime import make_embedder
     from service.settings import Settings
-    from store.index import Index
+    from store.embedded import open_store
     from store.records import Filters, Status
 
-    index = Index(data, make_embedder(Settings(data_dir=data)))
+    embedder = make_embedder(Settings(data_dir=data))
+    index = open_store(data, embedder, chroma_url=chroma_url, database_url=database_url).index
     lost = not_found = 0
     for source in sorted(returned):
         doc = index.catalog.find_by_source(source)
@@ -100,12 +103,17 @@ def verify(data: Path, returned: set[str]) -> dict[str, int]:
 
 
 def run(n_docs: int = 200, kills: int = 6, seed: int = 1, workdir: Path | None = None,
-        max_delay: float = 3.0) -> dict[str, object]:
+        max_delay: float = 3.0, database_url: str | None = None,
+        chroma_url: str | None = None) -> dict[str, object]:
+    """Kill and repair `kills` times, then verify; on the embedded store, or on PostgreSQL
+    and a Chroma server when their URLs are given."""
     rng = random.Random(seed)
     base = Path(workdir or tempfile.mkdtemp(prefix="commons-crash-"))
     folder, data, log = base / "docs", base / "data", base / "returned.txt"
     folder.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "COMMONS_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "COMMONS_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1",
+           **({"COMMONS_DATABASE_URL": database_url} if database_url else {}),
+           **({"COMMONS_CHROMA_URL": chroma_url} if chroma_url else {})}
     write_docs(folder, n_docs, 0, rng, None)
     rounds = []
     for round_no in range(kills):
@@ -135,7 +143,7 @@ def run(n_docs: int = 200, kills: int = 6, seed: int = 1, workdir: Path | None =
             "repair_exit": repaired.returncode,
         })
     returned = set(log.read_text().split()) if log.exists() else set()
-    outcome = verify(data, returned)
+    outcome = verify(data, returned, database_url, chroma_url)
     # finally let an ingest run to the end: everything must go in after all those kills
     subprocess.run([sys.executable, __file__, str(folder), str(log)], env=env,
                    check=True, capture_output=True, timeout=1800)

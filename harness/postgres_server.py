@@ -159,8 +159,8 @@ def _start_watchdog(root: Path, data_dir: Path) -> subprocess.Popen[bytes]:
     """A process that stops the server and removes the folder when our end of its pipe closes:
     on a normal stop, and also when this process dies from a signal that skips `finally`."""
     return subprocess.Popen(
-        [sys.executable, __file__, "--watch", str(root), str(data_dir)],
-        stdin=subprocess.PIPE,
+        [sys.executable, "-m", "harness.postgres_server", "--watch", str(root), str(data_dir)],
+        stdin=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
         start_new_session=True,  # a Ctrl-C in the terminal reaches pytest, not the watchdog
     )
 

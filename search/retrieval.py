@@ -11,7 +11,15 @@ import numpy as np
 
 from search.dense import retriever_for
 from search.diversity import mmr, relative
-from search.feedback import DenseFeedback, Feedback, combine, expansion_terms, top_terms, weight_for
+from search.feedback import (
+    DenseFeedback,
+    Feedback,
+    combine,
+    expansion_terms,
+    informative,
+    top_terms,
+    weight_for,
+)
 from search.fusion import FusionMode, Normalisation, Ranking, fuse
 from search.lexical import MAX_QUERY_TERMS, any_of, phrase_expression, required_phrases
 from search.models import Hit, Method, Passage
@@ -94,8 +102,9 @@ def lexical_candidates(
     said = set(terms)
     top = first[: feedback.documents]
     stored = index.catalog.indexed_terms([key for key, _ in top])
-    words = expansion_terms(top_terms(top, stored), said, feedback.terms)
-    expanded = any_of(words)
+    ranked = expansion_terms(top_terms(top, stored), said, 3 * feedback.terms)
+    chunks, frequencies = index.catalog.term_frequencies(ranked)
+    expanded = any_of(informative(ranked, frequencies, chunks, feedback.common)[: feedback.terms])
     if expanded is None:
         return first
     second = index.catalog.lexical_search(expanded, filters, limit)

@@ -18,7 +18,7 @@ from search.models import Hit
 from search.retrieval import Reranker, Searched, SearchOptions, search_with_signals
 from search.spelling import Speller
 from store.index import Index
-from store.records import Filters, LexicalQuery, doc_id_of
+from store.records import Filters
 
 RANK = {Confidence.NONE: 0, Confidence.WEAK: 1, Confidence.STRONG: 2}
 _WORDS = re.compile(r"\w+")
@@ -52,33 +52,34 @@ def phrases_notice(phrases: tuple[str, ...]) -> str | None:
 BEST_DOCUMENTS = 3  # the documents whose share of the query's words counts
 
 
-def _expressions(query: str) -> set[LexicalQuery]:
-    """One full-text query per distinct term (a word's own: stems are not re-stemmed)."""
-    return {e for w in _WORDS.findall(query) if (e := match_expression(w)) is not None}
+def _word_terms(query: str) -> set[tuple[str, ...]]:
+    """Each distinct word's index terms (a word's own: stems are not re-stemmed)."""
+    return {e.terms for w in _WORDS.findall(query) if (e := match_expression(w)) is not None}
+
+
+def share_found(words: set[tuple[str, ...]], present: set[str]) -> float:
+    """The share of the words with an index term among `present`."""
+    return sum(any(t in present for t in w) for w in words) / len(words) if words else 0.0
 
 
 def coverage(index: Index, query: str, filters: Filters) -> float:
     """Share of the query's index terms found in some document the caller may see."""
-    expressions = _expressions(query)
-    if not expressions:
+    words = _word_terms(query)
+    if not words:
         return 0.0
-    visible = Filters(viewer=filters.viewer)
-    found = sum(bool(index.catalog.lexical_search(e, visible, 1)) for e in expressions)
-    return found / len(expressions)
+    terms = {t for w in words for t in w}
+    return share_found(words, index.catalog.terms_found(terms, Filters(viewer=filters.viewer)))
 
 
 def in_one_document(index: Index, query: str, hits: list[Hit]) -> float:
     """The largest share of the query's index terms that one of the best documents holds."""
-    expressions = _expressions(query)
-    best = tuple(h.document.id for h in hits[:BEST_DOCUMENTS])
-    if not expressions or not best:
+    words = _word_terms(query)
+    best = [h.document.id for h in hits[:BEST_DOCUMENTS]]
+    if not words or not best:
         return 0.0
-    held = dict.fromkeys(best, 0)
-    for expression in expressions:
-        found = index.catalog.lexical_search(expression, Filters(doc_ids=best), 10_000)
-        for doc_id in {doc_id_of(chunk_id) for chunk_id, _ in found}:
-            held[doc_id] += 1
-    return max(held.values()) / len(expressions)
+    terms = {t for w in words for t in w}
+    return max(share_found(words, index.catalog.terms_found(terms, Filters(doc_ids=(d,))))
+               for d in best)
 
 
 def _judged(index: Index, query: str, filters: Filters, searched: Searched,

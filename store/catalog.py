@@ -73,6 +73,8 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize='unicode61');
+-- how many chunks hold each term (FTS5's own count, read for query feedback)
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, row);
 CREATE TABLE IF NOT EXISTS users (
     id TEXT PRIMARY KEY,
     role TEXT NOT NULL,
@@ -651,6 +653,28 @@ class Catalog:
             rows = self._query(sql, [match, *params, limit])
         # FTS5's bm25() is negative, lower is better: flip it so higher is better.
         return [(r["id"], -float(r["score"])) for r in rows]
+
+    def term_frequencies(self, terms: Collection[str]) -> tuple[int, dict[str, int]]:
+        """The number of chunks indexed, and how many hold each of the terms (absent: 0)."""
+        chunks = int(self._query("SELECT COUNT(*) AS n FROM chunks")[0]["n"])
+        found: dict[str, int] = {}
+        for term in set(terms):
+            rows = self._query("SELECT doc FROM chunks_vocab WHERE term = ?", (term,))
+            if rows:
+                found[term] = int(rows[0]["doc"])
+        return chunks, found
+
+    def terms_found(self, terms: Collection[str], filters: Filters) -> set[str]:
+        """Those of the analysed terms some chunk of a document under `filters` holds.
+
+        One probe per term that stops at the first such chunk: nothing is scored or sorted.
+        """
+        where, params = self._filter_sql(filters)
+        sql = ("SELECT 1 FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid "
+               f"JOIN documents d ON d.id = c.doc_id WHERE chunks_fts MATCH ? AND {where} "
+               "LIMIT 1")
+        return {t for t in set(terms)
+                if self._query(sql, [fts5.match(LexicalQuery((t,))), *params])}
 
     # --- the hub's words, for spelling suggestions (store.spelling_table) ---------------
     def count_words(self, version: str) -> None:

@@ -20,13 +20,27 @@ w AS (SELECT q.term, q.qtf * greatest(ln((stats.n - t.df + 0.5) / (t.df + 0.5)),
              AS weight
       FROM q JOIN term_stats t ON t.term = q.term CROSS JOIN stats),
 scored AS (
-    SELECT p.chunk_rowid, count(*) AS matched,
+    SELECT p.chunk_rowid, p.doc_id, count(*) AS matched,
            sum(w.weight * p.tf * {K1 + 1}
                / (p.tf + {K1} * ({1 - B} + {B} * p.dl / stats.avgdl))) AS score
     FROM postings p JOIN w ON w.term = p.term CROSS JOIN stats
-    GROUP BY p.chunk_rowid)
+    GROUP BY p.chunk_rowid, p.doc_id)
+"""
+
+# Without phrases, the filters (on documents `d`) and the top-k cut come before any chunk is
+# read: only the k chunks kept are looked up, for their ids.
+_CUT = """,
+top AS (SELECT s.chunk_rowid, s.score FROM scored s JOIN documents d ON d.id = s.doc_id
+        WHERE {where} ORDER BY s.score DESC, s.chunk_rowid LIMIT ?)
+SELECT c.id AS id, top.score AS score FROM top JOIN chunks c ON c.rowid = top.chunk_rowid
+ORDER BY top.score DESC, c.id
+"""
+
+# Phrases are checked on the chunks' positions, so those chunks are read before the cut.
+_PHRASED = """
 SELECT c.id AS id, s.score AS score FROM scored s
-JOIN chunks c ON c.rowid = s.chunk_rowid JOIN documents d ON d.id = c.doc_id
+JOIN chunks c ON c.rowid = s.chunk_rowid JOIN documents d ON d.id = s.doc_id
+WHERE {where} ORDER BY s.score DESC, c.id LIMIT ?
 """
 
 
@@ -43,5 +57,6 @@ def search_sql(query: LexicalQuery, where: str, params: list[Any],
     for phrase in query.phrases:
         clauses.append("c.positions @@ phraseto_tsquery('simple', ?)")
         values.append(" ".join(phrase))
-    sql = _SCORED + f"WHERE {' AND '.join(clauses)} ORDER BY s.score DESC, c.id LIMIT ?"
+    shape = _PHRASED if query.phrases else _CUT
+    sql = _SCORED + shape.format(where=" AND ".join(clauses))
     return sql, [terms, *values, limit]

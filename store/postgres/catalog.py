@@ -4,7 +4,7 @@ postings table (store.postgres.bm25) where SQLite has FTS5."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -59,10 +59,11 @@ class PgCatalog(Catalog):
         orders at once)."""
         words = terms.split()
         counts = sorted(Counter(words).items())
-        db.execute("UPDATE chunks SET terms = ?, n_terms = ? WHERE rowid = ?",
-                   (terms, len(words), rowid))
-        db.executemany("INSERT INTO postings(term, chunk_rowid, tf, dl) VALUES (?, ?, ?, ?)",
-                       [(term, rowid, n, len(words)) for term, n in counts])
+        doc_id = db.execute("UPDATE chunks SET terms = ?, n_terms = ? WHERE rowid = ? "
+                            "RETURNING doc_id", (terms, len(words), rowid)).fetchone()["doc_id"]
+        db.executemany("INSERT INTO postings(term, doc_id, chunk_rowid, tf, dl) "
+                       "VALUES (?, ?, ?, ?, ?)",
+                       [(term, doc_id, rowid, n, len(words)) for term, n in counts])
         db.executemany("INSERT INTO term_stats(term, df) VALUES (?, 1) "
                        "ON CONFLICT(term) DO UPDATE SET df = term_stats.df + 1",
                        [(term,) for term, _ in counts])
@@ -118,6 +119,23 @@ class PgCatalog(Catalog):
         where, params = self._filter_sql(filters)
         sql, values = bm25.search_sql(query, where, params, limit)
         return [(r["id"], float(r["score"])) for r in self._query(sql, values)]
+
+    def terms_found(self, terms: Collection[str], filters: Filters) -> set[str]:
+        """As the embedded catalog's: one probe of the postings' key per term."""
+        where, params = self._filter_sql(filters)
+        rows = self._query(
+            "SELECT t.term AS term FROM unnest(?::text[]) AS t(term) WHERE EXISTS ("
+            "SELECT 1 FROM postings p JOIN documents d ON d.id = p.doc_id "
+            f"WHERE p.term = t.term AND {where})", [sorted(set(terms)), *params])
+        return {str(r["term"]) for r in rows}
+
+    def term_frequencies(self, terms: Collection[str]) -> tuple[int, dict[str, int]]:
+        """As the embedded catalog's, from the statistics kept for BM25."""
+        chunks = self._query("SELECT n FROM lexical_stats WHERE id = 1")
+        rows = self._query("SELECT term, df FROM term_stats WHERE term = ANY(?) AND df > 0",
+                           [sorted(set(terms))])
+        return (int(chunks[0]["n"]) if chunks else 0,
+                {str(r["term"]): int(r["df"]) for r in rows})
 
     def _migrate_principals(self) -> None:
         """Nothing to move: PostgreSQL stores began after the principals' change."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.models import Overrides
 from ingest.pipeline import Item, Pipeline
-from search.feedback import Feedback, combine, expansion_terms, weight_for
+from search.feedback import Feedback, combine, expansion_terms, informative, weight_for
 from search.retrieval import lexical_candidates
 from store.records import Filters, Kind, doc_id_of
 
@@ -20,6 +20,13 @@ def test_expansion_terms_favour_the_best_matches_and_skip_the_query() -> None:
     assert "wing" not in expansion_terms(top, {"wing"}, 10)
     assert expansion_terms([], {"wing"}, 5) == []
     assert expansion_terms(top, {"wing"}, 0) == []
+
+
+def test_words_most_chunks_hold_are_not_added() -> None:
+    frequencies = {"airfoil": 3, "note": 100, "lift": 20}
+    assert informative(["note", "airfoil", "lift"], frequencies, 100, 0.2) == ["airfoil", "lift"]
+    assert informative(["note", "airfoil", "lift"], frequencies, 100, 0.1) == ["airfoil"]
+    assert informative(["unseen"], frequencies, 100, 0.2) == ["unseen"]
 
 
 def test_long_queries_get_proportionally_less_feedback() -> None:
@@ -52,8 +59,9 @@ def test_feedback_finds_a_passage_in_the_words_of_the_answers(pipeline: Pipeline
     ]
     items.append(_item("practices/passport.md",
                        f"# Passport\n\nA {shared}, made with the family over the summer."))
+    # enough other guides that the shared words are not in most chunks (feedback skips those)
     items += [_item(f"practices/other-{i}.md", f"# Other {i}\n\nBedtime stories and "
-                    f"sleep routines for toddlers, number {i}.") for i in range(6)]
+                    f"sleep routines for toddlers, number {i}.") for i in range(25)]
     pipeline.ingest(items)
     index = pipeline.index
 

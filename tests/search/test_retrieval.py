@@ -75,6 +75,27 @@ def test_a_quoted_phrase_no_document_contains_is_not_required_and_is_named(
     assert found.observed.unmatched_phrases == ()
 
 
+def test_terms_found_probes_only_documents_under_the_filters(filled: Pipeline) -> None:
+    """The trust signals' probe: which terms some document the filters allow holds."""
+    catalog = filled.index.catalog
+    terms = {"bail", "tent", "sleep", "zebra"}
+    assert catalog.terms_found(terms, Filters()) == {"bail", "tent", "sleep"}
+    assert catalog.terms_found(terms, Filters(kind=Kind.READING)) == {"sleep"}
+    note = catalog.find_by_source("notes/yj.md")
+    assert note is not None
+    assert catalog.terms_found(terms, Filters(doc_ids=(note.id,))) == {"bail"}
+    assert catalog.terms_found(set(), Filters()) == set()
+
+
+def test_term_frequencies_count_the_chunks_that_hold_each_term(filled: Pipeline) -> None:
+    """What query feedback reads to skip words most chunks hold."""
+    catalog = filled.index.catalog
+    chunks, frequencies = catalog.term_frequencies(["bedtim", "tent", "zebra"])
+    assert chunks == catalog.chunk_count()
+    assert frequencies["tent"] == 1 and "zebra" not in frequencies
+    assert 25 <= frequencies["bedtim"] < chunks
+
+
 def test_filters_apply_inside_retrieval(filled: Pipeline) -> None:
     # 25 routine guides outrank the note; with only 5 candidates per retriever, a filter
     # applied after the cut would find nothing.
