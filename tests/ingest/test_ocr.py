@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import struct
-import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader, PdfWriter
 
 from harness.files import make_pdf
+from harness.jobs import finished_job
 from harness.scans import SANS, encoded, flipchart, page, photographed, scanned_pdf
 from ingest.chunking import sections_from_chunks
 from ingest.errors import UnreadableFile
@@ -225,15 +225,6 @@ TOKEN = "ocr-writer-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-def _finished(client: TestClient, job_id: str, seconds: float = 120) -> dict[str, Any]:
-    job: dict[str, Any] = client.get(f"/api/jobs/{job_id}", headers=AUTH).json()
-    deadline = time.monotonic() + seconds
-    while job["status"] in {"queued", "processing"} and time.monotonic() < deadline:
-        time.sleep(0.3)
-        job = client.get(f"/api/jobs/{job_id}", headers=AUTH).json()
-    return job
-
-
 def test_photo_upload_is_a_job_and_its_page_flags_doubtful_text(
         tmp_path: Path, embedder: Embedder) -> None:
     # every recognised page counts as doubtful here, so the flag must show
@@ -243,7 +234,7 @@ def test_photo_upload_is_a_job_and_its_page_flags_doubtful_text(
         response = client.post("/api/documents", files={"file": ("wall.png", photo)},
                                data={"kind": "session-note"}, headers=AUTH)
         assert response.status_code == 202, response.text
-        job = _finished(client, response.json()["id"])
+        job = finished_job(client, response.json()["id"], AUTH)
         assert job["status"] == "done", job
         doc_id = job["document"]["id"]
 
@@ -251,7 +242,7 @@ def test_photo_upload_is_a_job_and_its_page_flags_doubtful_text(
         response = client.post("/api/documents", files={"file": ("blank.jpg", blank)},
                                headers=AUTH)
         assert response.status_code == 202
-        refused = _finished(client, response.json()["id"])
+        refused = finished_job(client, response.json()["id"], AUTH)
         assert refused["status"] == "failed" and "no readable text" in refused["reason"]
 
         html = client.get(f"/documents/{doc_id}", headers=AUTH).text

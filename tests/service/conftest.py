@@ -8,7 +8,6 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -71,13 +70,3 @@ def server(tmp_path: Path) -> Iterator[Server]:
     srv = Server(tmp_path / "data", COMMONS_API_TOKENS=TOKEN, COMMONS_SYNC_PDF_PAGES="5")
     yield srv
     srv.stop()
-
-
-def finished_job(http: httpx.Client, job_id: str, seconds: float = 120) -> dict[str, Any]:
-    """A background job's record once it is no longer queued or processing."""
-    job: dict[str, Any] = http.get(f"/api/jobs/{job_id}", headers=AUTH).json()
-    deadline = time.monotonic() + seconds
-    while job["status"] in {"queued", "processing"} and time.monotonic() < deadline:
-        time.sleep(0.5)
-        job = http.get(f"/api/jobs/{job_id}", headers=AUTH).json()
-    return job

@@ -10,8 +10,9 @@ import httpx
 import pytest
 
 from harness.files import make_pdf
+from harness.jobs import finished_job
 from tests.search.test_chroma_server import chroma_url  # noqa: F401 (a fixture: a real server)
-from tests.service.conftest import AUTH, TOKEN, Server, finished_job
+from tests.service.conftest import AUTH, TOKEN, Server
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ def test_a_large_upload_is_a_job_whose_status_every_replica_answers(
         if kill:
             one.process.send_signal(signal.SIGKILL)
             one.process.wait(timeout=10)
-        job = finished_job(b, accepted.json()["id"])
+        job = finished_job(b, accepted.json()["id"], AUTH)
         assert job["status"] == "done", job
         top = b.get("/api/search", params={"q": "Lighthouse mentoring scheme"}).json()
         assert top["results"][0]["id"] == job["document"]["id"]

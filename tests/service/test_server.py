@@ -7,7 +7,8 @@ import time
 import httpx
 
 from harness.files import make_pdf
-from tests.service.conftest import AUTH, Server, finished_job
+from harness.jobs import finished_job
+from tests.service.conftest import AUTH, Server
 
 
 def test_upload_search_delete_over_http(server: Server) -> None:
@@ -37,7 +38,7 @@ def test_large_pdf_is_a_job_to_poll(server: Server) -> None:
         job = accepted.json()
         assert accepted.headers["location"] == f"/api/jobs/{job['id']}"
         assert job["status"] in {"queued", "processing", "done"}
-        job = finished_job(http, job["id"])
+        job = finished_job(http, job["id"], AUTH)
         assert job["status"] == "done", job
         hits = http.get("/api/search", params={"q": "Lighthouse mentoring scheme"}).json()
         top = hits["results"][0]
