@@ -84,7 +84,8 @@ def test_several_files_each_get_a_row_an_outcome_and_a_summary(page: Page, site:
         "href", str(added.get_by_role("link").get_attribute("href")))
     expect(row(page, "blank.txt")).to_contain_text(re.compile(r"Refused\. .*no extractable text"))
     expect(row(page, "budget.csv")).to_contain_text(
-        "Skipped. Only .md, .markdown, .txt, .pdf, .docx files can be uploaded.")
+        "Skipped. Only .md, .markdown, .txt, .pdf, .docx, .jpg, .jpeg, .png, .heic files can "
+        "be uploaded.")
     expect(row(page, ".DS_Store")).to_contain_text("Skipped. A hidden file")
     expect(page.get_by_label("Title")).to_be_enabled()  # ready for the next file
 
