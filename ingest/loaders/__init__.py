@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import PurePath
+from typing import Protocol
 
 from ingest.errors import NoTextError, UnreadableFile, UnsupportedFileType
 from ingest.loaders.docx import load_docx
@@ -27,6 +28,19 @@ LOADERS: dict[str, Loader] = {
     ".pdf": load_pdf,
     ".docx": load_docx,
     **dict.fromkeys(IMAGE_SUFFIXES, load_image),
+}
+
+
+class RecognisingLoader(Protocol):
+    """A loader that reads pictures too (OCR), within the limits given."""
+
+    def __call__(self, data: bytes, filename: str, *,
+                 ocr: OcrLimits | None = None) -> LoadedDocument: ...
+
+
+# The loaders of LOADERS that recognise pictures, called with the OCR limits.
+RECOGNISING: dict[str, RecognisingLoader] = {
+    ".pdf": load_pdf, **dict.fromkeys(IMAGE_SUFFIXES, load_image),
 }
 
 SUPPORTED = tuple(sorted(LOADERS))
@@ -61,12 +75,8 @@ def load(data: bytes, filename: str, ocr: OcrLimits | None = None) -> LoadedDocu
         )
     if not data:
         raise NoTextError(f"'{filename}' is empty (0 bytes)")
-    if suffix == ".pdf":
-        document = load_pdf(data, filename, ocr=ocr)
-    elif suffix in IMAGE_SUFFIXES:
-        document = load_image(data, filename, ocr=ocr)
-    else:
-        document = loader(data, filename)
+    recognising = RECOGNISING.get(suffix)
+    document = recognising(data, filename, ocr=ocr) if recognising else loader(data, filename)
     chars = sum(len(s.text) for s in document.sections)
     if chars > MAX_TEXT_CHARS:
         raise UnreadableFile(
