@@ -262,6 +262,9 @@ class Catalog:
     HAS_TAG = HAS_TAG
     JOBS_ORDER = "created_at, rowid"  # the jobs table in the order jobs came
     LOCK_ONE = ""  # a claimed row needs no lock: a transaction here locks the whole file
+    # each chunk's analysed terms, as the full-text index holds them
+    INDEXED_TERMS = ("SELECT c.id AS id, f.terms AS terms FROM chunks c "
+                     "JOIN chunks_fts f ON f.rowid = c.rowid WHERE c.id IN ({marks})")
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -592,11 +595,7 @@ class Catalog:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self._query(
-            "SELECT c.id AS id, f.terms AS terms FROM chunks c "
-            f"JOIN chunks_fts f ON f.rowid = c.rowid WHERE c.id IN ({marks})",
-            ids,
-        )
+        rows = self._query(self.INDEXED_TERMS.format(marks=marks), ids)
         return {r["id"]: str(r["terms"]).split() for r in rows}
 
     def chunk_count(self) -> int:

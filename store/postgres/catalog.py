@@ -24,6 +24,7 @@ class PgCatalog(Catalog):
     HAS_TAG = "jsonb_exists({alias}.tags::jsonb, ?)"
     JOBS_ORDER = "created_at, seq"
     LOCK_ONE = " FOR UPDATE SKIP LOCKED"  # replicas claim different jobs, none waits
+    INDEXED_TERMS = "SELECT id, terms FROM chunks WHERE id IN ({marks})"
 
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -82,14 +83,6 @@ class PgCatalog(Catalog):
                    "(SELECT count(*) AS n, coalesce(sum(n_terms), 0) AS total FROM chunks "
                    "WHERE doc_id = ?) g WHERE s.id = 1", (doc_id,))
         db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
-
-    def indexed_terms(self, chunk_ids: Any) -> dict[str, list[str]]:
-        ids = list(chunk_ids)[:500]
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self._query(f"SELECT id, terms FROM chunks WHERE id IN ({marks})", ids)
-        return {r["id"]: str(r["terms"]).split() for r in rows}
 
     def count_words(self, version: str) -> None:
         """As the embedded catalog's, by one replica at a time: the others, waiting, then find
