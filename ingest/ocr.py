@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,8 @@ MIN_READABLE_WORDS = 3  # fewer readable words than this: the picture has no rea
 TESSERACT_CONFIG = "--psm 3 -c thresholding_method=2"
 NOTE_PREFIX = "Read from an image by OCR (Tesseract), confidence per page:"
 _NOTE_PAGE = re.compile(r"p\. (\d+) (\d+)%")
+# Told after each page is recognised: (pages recognised so far, pages to recognise in all).
+PagesRead = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

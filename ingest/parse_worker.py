@@ -6,7 +6,8 @@ costs one worker, which is killed and replaced, and the uploader gets a clear 42
 
 Photos and scanned pages are recognised (OCR) in the same workers: each page has its own
 time limit (Tesseract is stopped past it) and the file's time limit grows by that much for
-each page to recognise; Tesseract inherits the worker's memory limit.
+each page to recognise; Tesseract inherits the worker's memory limit. The worker reports
+each page recognised in a small file the server reads while it waits (a job's progress).
 
 Every file goes through a worker, text and Markdown too: a worker round trip costs about a
 millisecond (bench/hostile.py --measure), and Markdown and YAML front matter have their own
@@ -17,7 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import resource
+import tempfile
+from concurrent.futures import Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
@@ -26,7 +30,9 @@ from pebble import ProcessExpired, ProcessPool
 from ingest.errors import IngestError, UnreadableFile
 from ingest.loaders import load, recognition_pages
 from ingest.models import LoadedDocument
-from ingest.ocr import OcrLimits
+from ingest.ocr import OcrLimits, PagesRead
+
+PROGRESS_POLL_S = 0.5  # how often the server looks at a worker's pages recognised
 
 _SPLIT = "Save it again (as .docx or PDF) or split it, and upload the parts"
 
@@ -43,8 +49,28 @@ def _status_mb(field: str) -> float:
     return 0.0
 
 
+def _reporter(path: str) -> PagesRead:
+    """Pages recognised, written to `path` as "done total" (replaced whole, never half read)."""
+
+    def report(done: int, total: int) -> None:
+        partial = f"{path}.part"
+        Path(partial).write_text(f"{done} {total}")
+        os.replace(partial, path)
+
+    return report
+
+
+def _pages_reported(path: Path) -> tuple[int, int] | None:
+    """What a worker last reported in `path`, if anything yet."""
+    try:
+        done, total = path.read_text().split()
+        return int(done), int(total)
+    except (OSError, ValueError):
+        return None
+
+
 def _read(data: bytes, filename: str, memory_mb: int,
-          ocr: OcrLimits | None = None) -> LoadedDocument:
+          ocr: OcrLimits | None = None, progress: str | None = None) -> LoadedDocument:
     """What a worker runs: `ingest.loaders.load` with at most memory_mb more address space.
 
     The limit counts from what the worker holds now (the libraries it inherits from the
@@ -61,7 +87,7 @@ def _read(data: bytes, filename: str, memory_mb: int,
         Path("/proc/self/clear_refs").write_text("5")
     before = _status_mb("VmRSS")
     try:
-        return load(data, filename, ocr)
+        return load(data, filename, ocr, pages_read=_reporter(progress) if progress else None)
     except IngestError as exc:
         if _status_mb("VmHWM") - before > 0.8 * memory_mb:
             raise MemoryError(str(exc)) from None
@@ -89,18 +115,43 @@ class ParseWorker:
         context.set_forkserver_preload(["__main__", "ingest.loaders"])
         self._pool = ProcessPool(max_workers=workers, context=context)
 
-    def __call__(self, data: bytes, filename: str) -> LoadedDocument:
-        return self.load(data, filename)
+    def __call__(self, data: bytes, filename: str, *,
+                 pages_read: PagesRead | None = None) -> LoadedDocument:
+        return self.load(data, filename, pages_read)
 
-    def load(self, data: bytes, filename: str) -> LoadedDocument:
+    def load(self, data: bytes, filename: str,
+             pages_read: PagesRead | None = None) -> LoadedDocument:
         """Read a file in a worker; raise UnreadableFile if it takes too long or too much.
 
-        A file with pages to recognise may take `ocr.page_timeout_s` longer for each."""
+        A file with pages to recognise may take `ocr.page_timeout_s` longer for each;
+        `pages_read` is told (0, pages) at the start, then as the worker recognises each."""
         pages = min(recognition_pages(data, filename), self.ocr.max_pages)  # more: refused
         timeout = self.timeout_s + self.ocr.page_timeout_s * pages
-        future = self._pool.schedule(
-            _read, args=(data, filename, self.memory_mb, self.ocr), timeout=timeout
+        if not (pages and pages_read):
+            return self._result(self._schedule(data, filename, timeout), filename, timeout)
+        with tempfile.TemporaryDirectory(prefix="commons-pages-") as folder:
+            progress = Path(folder) / "pages"
+            future = self._schedule(data, filename, timeout, str(progress))
+            pages_read(0, pages)
+            last: tuple[int, int] | None = None
+            finished = False
+            while not finished:
+                finished = bool(wait([future], timeout=PROGRESS_POLL_S).done)
+                reported = _pages_reported(progress)  # once more at the end: the last page
+                if reported is not None and reported != last:
+                    pages_read(*reported)
+                    last = reported
+            return self._result(future, filename, timeout)
+
+    def _schedule(self, data: bytes, filename: str, timeout: float,
+                  progress: str | None = None) -> Future[LoadedDocument]:
+        return self._pool.schedule(
+            _read, args=(data, filename, self.memory_mb, self.ocr, progress), timeout=timeout
         )
+
+    def _result(self, future: Future[LoadedDocument], filename: str,
+                timeout: float) -> LoadedDocument:
+        """The file read, or why not in words an uploader can act on."""
         try:
             return future.result()
         except FutureTimeout as exc:

@@ -16,9 +16,10 @@ import numpy as np
 from ingest import fields
 from ingest.chunking import ChunkingOptions, chunk_sections
 from ingest.errors import FileTooLarge, IngestError, NoTextError, RestoreConflict
-from ingest.loaders import Loader, load
+from ingest.loaders import FileReader, load
 from ingest.metadata import resolve
 from ingest.models import IngestResult, Outcome, Overrides, PiiDecision
+from ingest.ocr import PagesRead
 from ingest.pii import DEFAULT_PII_POLICY, PiiPolicy
 from ingest.pii_guard import Carried, guard
 from store.errors import DocumentNotFoundError, DuplicateContentError, SearchError
@@ -51,6 +52,8 @@ class Item:
     # The folder named on the command line, as its last two names ("notes/session-notes"):
     # its names say the kind and community too. Not part of the source.
     folder: str = ""
+    # Told of each page recognised while the file is read (OCR): a background job's progress.
+    pages_read: PagesRead | None = None
 
     @property
     def name(self) -> str:
@@ -89,7 +92,7 @@ class Pipeline:
     batch_chunks: int = 256
     pii_policy: PiiPolicy = DEFAULT_PII_POLICY
     pii_names: tuple[str, ...] = ()
-    loader: Loader = load  # bytes and file name -> LoadedDocument; may run in a bounded worker
+    loader: FileReader = load  # bytes and file name -> LoadedDocument; may run in a worker
     max_chunks: int = 2000  # more passages than this in one document is refused (413)
 
     def ingest(
@@ -171,7 +174,7 @@ class Pipeline:
                         duplicate_of=hashes_in_buffer[digest],
                         reason=f"same content as '{hashes_in_buffer[digest]}'",
                     )
-            loaded = self.loader(data, item.name)
+            loaded = self.loader(data, item.name, pages_read=item.pages_read)
             resolved = resolve(source, item.name, loaded, item.overrides, folder=item.folder)
             carried = Carried(title=resolved["title"], tags=resolved["tags"],
                               authors=resolved["authors"], filename=item.name)

@@ -145,12 +145,16 @@ class JobOut(BaseModel):
     document: DocumentOut | None = None
     created_at: str = ""
     updated_at: str = ""
+    pages_recognised: int = Field(0, description="pages read by OCR so far")
+    pages_to_recognise: int = Field(
+        0, description="pages the file has to read by OCR (0: none, or not known yet)")
 
     @classmethod
     def of(cls, job: JobRecord, document: DocumentRecord | None = None) -> JobOut:
         return cls(id=job.id, status=job.status.value, filename=job.filename,
                    reason=job.reason, document=DocumentOut.of(document) if document else None,
-                   created_at=job.created_at, updated_at=job.updated_at)
+                   created_at=job.created_at, updated_at=job.updated_at,
+                   pages_recognised=job.pages_done, pages_to_recognise=job.pages_total)
 
 
 class MetadataPatch(BaseModel):

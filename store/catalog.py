@@ -120,7 +120,9 @@ CREATE TABLE IF NOT EXISTS jobs (
     doc_id TEXT,
     payload BLOB,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    pages_done INTEGER NOT NULL DEFAULT 0,
+    pages_total INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, created_at);
 CREATE TABLE IF NOT EXISTS spelling (
@@ -134,10 +136,15 @@ CREATE INDEX IF NOT EXISTS spelling_doc ON spelling(doc_id);
 CREATE INDEX IF NOT EXISTS spelling_word ON spelling(word);
 """
 
-# Columns added after the first release, with their definitions, for older data folders.
+# Columns added after the first release, by table, with their definitions, for older data
+# folders.
 MIGRATIONS = {
-    "visibility": "ALTER TABLE documents ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'",
-    "owner": "ALTER TABLE documents ADD COLUMN owner TEXT",
+    ("documents", "visibility"):
+        "ALTER TABLE documents ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'",
+    ("documents", "owner"): "ALTER TABLE documents ADD COLUMN owner TEXT",
+    ("jobs", "pages_done"): "ALTER TABLE jobs ADD COLUMN pages_done INTEGER NOT NULL DEFAULT 0",
+    ("jobs", "pages_total"):
+        "ALTER TABLE jobs ADD COLUMN pages_total INTEGER NOT NULL DEFAULT 0",
 }
 # Sessions are bound to the credential that opened them; older rows (bound to nothing) go.
 SESSION_MIGRATIONS = {
@@ -279,8 +286,8 @@ class Catalog:
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA secure_delete=ON")  # deleted uploads are overwritten
         self._db.executescript(SCHEMA)
-        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(documents)")}
-        for column, statement in MIGRATIONS.items():
+        for (table, column), statement in MIGRATIONS.items():
+            columns = {r["name"] for r in self._db.execute(f"PRAGMA table_info({table})")}
             if column not in columns:
                 self._db.execute(statement)
         # Reads run on a pool of read-only connections, so searches neither wait for each

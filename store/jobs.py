@@ -36,6 +36,8 @@ class JobRecord:
     doc_id: str | None = None
     created_at: str = ""
     updated_at: str = ""
+    pages_done: int = 0  # pages recognised so far (OCR), of
+    pages_total: int = 0  # the pages the file has to recognise (0: none, or not known yet)
 
 
 def _now() -> str:
@@ -47,10 +49,12 @@ def _record(row: Any) -> JobRecord:
         id=row["id"], filename=row["filename"], status=JobStatus(row["status"]),
         owner=row["owner"], request=json.loads(row["request"]), reason=row["reason"],
         doc_id=row["doc_id"], created_at=row["created_at"], updated_at=row["updated_at"],
+        pages_done=row["pages_done"], pages_total=row["pages_total"],
     )
 
 
-_COLUMNS = "id, filename, owner, request, status, reason, doc_id, created_at, updated_at"
+_COLUMNS = ("id, filename, owner, request, status, reason, doc_id, created_at, updated_at, "
+            "pages_done, pages_total")
 
 
 class JobTable:
@@ -63,9 +67,9 @@ class JobTable:
         now = _now()
         with self._catalog.transaction() as db:
             db.execute(
-                f"INSERT INTO jobs({_COLUMNS}, payload) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT INTO jobs({_COLUMNS}, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (job.id, job.filename, job.owner, json.dumps(job.request or {}),
-                 JobStatus.QUEUED.value, None, None, now, now, payload),
+                 JobStatus.QUEUED.value, None, None, now, now, 0, 0, payload),
             )
 
     def get(self, job_id: str) -> JobRecord | None:
@@ -104,6 +108,13 @@ class JobTable:
             db.execute("UPDATE jobs SET updated_at = ? WHERE id = ? AND status = ?",
                        (_now(), job_id, JobStatus.PROCESSING.value))
 
+    def pages_read(self, job_id: str, done: int, total: int) -> None:
+        """Record how many of its pages a processing job has recognised; renews its lease."""
+        with self._catalog.transaction() as db:
+            db.execute("UPDATE jobs SET pages_done = ?, pages_total = ?, updated_at = ? "
+                       "WHERE id = ? AND status = ?",
+                       (done, total, _now(), job_id, JobStatus.PROCESSING.value))
+
     def resume_interrupted(self, stale_seconds: float = 0) -> int:
         """Put back in the queue the processing jobs whose lease was not renewed for
         `stale_seconds` (their taker died); returns how many."""
@@ -111,7 +122,8 @@ class JobTable:
             timespec="seconds")
         with self._catalog.transaction() as db:
             return int(db.execute(
-                "UPDATE jobs SET status = ?, updated_at = ? WHERE status = ? AND updated_at <= ?",
+                "UPDATE jobs SET status = ?, updated_at = ?, pages_done = 0 "
+                "WHERE status = ? AND updated_at <= ?",
                 (JobStatus.QUEUED.value, _now(), JobStatus.PROCESSING.value, cutoff),
             ).rowcount)
 

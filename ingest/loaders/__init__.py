@@ -15,7 +15,7 @@ from ingest.loaders.markdown import load_markdown
 from ingest.loaders.pdf import load_pdf, pages_to_recognise
 from ingest.loaders.text import load_text
 from ingest.models import LoadedDocument, Section
-from ingest.ocr import OcrLimits
+from ingest.ocr import OcrLimits, PagesRead
 
 Loader = Callable[[bytes, str], LoadedDocument]
 
@@ -34,8 +34,16 @@ LOADERS: dict[str, Loader] = {
 class RecognisingLoader(Protocol):
     """A loader that reads pictures too (OCR), within the limits given."""
 
+    def __call__(self, data: bytes, filename: str, *, ocr: OcrLimits | None = None,
+                 pages_read: PagesRead | None = None) -> LoadedDocument: ...
+
+
+class FileReader(Protocol):
+    """What the pipeline reads a file with: `load`, or a `ParseWorker` running it in a bounded
+    process. `pages_read` hears of each page recognised (OCR), for a job's progress."""
+
     def __call__(self, data: bytes, filename: str, *,
-                 ocr: OcrLimits | None = None) -> LoadedDocument: ...
+                 pages_read: PagesRead | None = None) -> LoadedDocument: ...
 
 
 # The loaders of LOADERS that recognise pictures, called with the OCR limits.
@@ -62,10 +70,12 @@ def recognition_pages(data: bytes, filename: str) -> int:
     return len(pages_to_recognise(data)) if suffix == ".pdf" else 0
 
 
-def load(data: bytes, filename: str, ocr: OcrLimits | None = None) -> LoadedDocument:
+def load(data: bytes, filename: str, ocr: OcrLimits | None = None, *,
+         pages_read: PagesRead | None = None) -> LoadedDocument:
     """Read a file by its extension; refuse unsupported types and files without text.
 
-    Photos and pages without a text layer are recognised within `ocr`'s limits."""
+    Photos and pages without a text layer are recognised within `ocr`'s limits, and
+    `pages_read` told after each."""
     suffix = PurePath(filename).suffix.lower()
     loader = LOADERS.get(suffix)
     if loader is None:
@@ -76,7 +86,8 @@ def load(data: bytes, filename: str, ocr: OcrLimits | None = None) -> LoadedDocu
     if not data:
         raise NoTextError(f"'{filename}' is empty (0 bytes)")
     recognising = RECOGNISING.get(suffix)
-    document = recognising(data, filename, ocr=ocr) if recognising else loader(data, filename)
+    document = (recognising(data, filename, ocr=ocr, pages_read=pages_read) if recognising
+                else loader(data, filename))
     chars = sum(len(s.text) for s in document.sections)
     if chars > MAX_TEXT_CHARS:
         raise UnreadableFile(

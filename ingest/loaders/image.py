@@ -15,7 +15,7 @@ from PIL import Image, UnidentifiedImageError
 
 from ingest.errors import NoTextError, UnreadableFile
 from ingest.models import LoadedDocument, Section
-from ingest.ocr import OcrLimits, is_readable, notes_for, recognise
+from ingest.ocr import OcrLimits, PagesRead, is_readable, notes_for, recognise
 
 try:  # HEIC/HEIF, the iPhone's format, through libheif (pillow-heif ships it in its wheel)
     from pillow_heif import register_heif_opener
@@ -51,10 +51,13 @@ def open_image(data: bytes, filename: str) -> Image.Image:
     return image
 
 
-def load_image(data: bytes, filename: str, *, ocr: OcrLimits | None = None) -> LoadedDocument:
+def load_image(data: bytes, filename: str, *, ocr: OcrLimits | None = None,
+               pages_read: PagesRead | None = None) -> LoadedDocument:
     limits = ocr or OcrLimits()
     image = open_image(data, filename)
     page = recognise(image, limits, f"'{filename}'")
+    if pages_read is not None:
+        pages_read(1, 1)
     if not is_readable(page):
         raise NoTextError(
             f"'{filename}' has no readable text: text recognition found "

@@ -15,7 +15,15 @@ from pypdf.errors import PdfReadError, PyPdfError
 
 from ingest.errors import NoTextError, UnreadableFile
 from ingest.models import LoadedDocument, Section
-from ingest.ocr import OcrLimits, Recognised, is_readable, notes_for, recognise, tesseract_available
+from ingest.ocr import (
+    OcrLimits,
+    PagesRead,
+    Recognised,
+    is_readable,
+    notes_for,
+    recognise,
+    tesseract_available,
+)
 
 MAX_PAGES = 2000
 SCAN_DPI = 300  # what Tesseract reads best; lowered for a page that would pass max_pixels
@@ -83,9 +91,10 @@ def pages_to_recognise(data: bytes) -> list[int]:
         return []
 
 
-def recognise_pages(data: bytes, filename: str, pages: list[int],
-                    limits: OcrLimits) -> dict[int, Recognised]:
-    """Each page (1-based) rendered as an image and recognised, one page at a time."""
+def recognise_pages(data: bytes, filename: str, pages: list[int], limits: OcrLimits,
+                    pages_read: PagesRead | None = None) -> dict[int, Recognised]:
+    """Each page (1-based) rendered as an image and recognised, one page at a time;
+    `pages_read` is told after each."""
     import pypdfium2
 
     found: dict[int, Recognised] = {}
@@ -101,13 +110,16 @@ def recognise_pages(data: bytes, filename: str, pages: list[int],
             image = page.render(scale=scale, grayscale=True).to_pil()
             found[number] = recognise(image, limits, f"'{filename}', p. {number}")
             page.close()
+            if pages_read is not None:
+                pages_read(len(found), len(pages))
     finally:
         pdf.close()
     return found
 
 
 def load_pdf(data: bytes, filename: str, max_pages: int = MAX_PAGES, *,
-             ocr: OcrLimits | None = None) -> LoadedDocument:
+             ocr: OcrLimits | None = None, pages_read: PagesRead | None = None
+             ) -> LoadedDocument:
     """The text of each page; pages without a text layer are recognised when Tesseract is
     installed (else indexed without them, with a warning)."""
     try:
@@ -150,7 +162,7 @@ def load_pdf(data: bytes, filename: str, max_pages: int = MAX_PAGES, *,
             f"{limits.max_pages} per file. Split it and upload the parts"
         )
     if scans and tesseract_available():
-        recognised = recognise_pages(data, filename, scans, limits)
+        recognised = recognise_pages(data, filename, scans, limits, pages_read)
         readable = {n: r for n, r in recognised.items() if is_readable(r)}
         pages.update((n, Section((), r.text, page=n)) for n, r in readable.items())
         warnings += notes_for({n: r.confidence for n, r in readable.items()}, limits)

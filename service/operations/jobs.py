@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.models import IngestResult, Outcome
 from ingest.uploads import upload_item, upload_overrides
@@ -30,7 +30,11 @@ def run_upload(runtime: Runtime, job: JobRecord, payload: bytes) -> IngestResult
     viewer = uploader.viewer
     overrides = upload_overrides(request.get("overrides", {}))
     item = upload_item(job.filename, payload, overrides, may_see=viewer.sees)
-    prepared = runtime.pipeline.prepare(item)
+
+    def pages_read(done: int, total: int) -> None:  # shown on the job's page, on any replica
+        runtime.job_table.pages_read(job.id, done, total)
+
+    prepared = runtime.pipeline.prepare(replace(item, pages_read=pages_read))
     if isinstance(prepared, IngestResult):
         return prepared
     try:

@@ -161,6 +161,25 @@ def test_mixed_pdf_recognises_only_its_scanned_pages_and_keeps_page_numbers(
     assert hits[0].passages[0].page_start == 2
 
 
+def test_each_page_recognised_is_reported_in_process_and_from_the_worker(
+        worker: ParseWorker) -> None:
+    scan = scanned_pdf([page(HANDOUT[0]), page(HANDOUT[1]), page(HANDOUT[2])])
+    here: list[tuple[int, int]] = []
+    load(scan, "handout.pdf", pages_read=lambda done, total: here.append((done, total)))
+    assert here == [(1, 3), (2, 3), (3, 3)]
+
+    # from the worker process: (0, 3) at once, then what it reported, ending with all three
+    there: list[tuple[int, int]] = []
+    doc = worker.load(scan, "handout.pdf", lambda done, total: there.append((done, total)))
+    assert there[0] == (0, 3) and there[-1] == (3, 3), there
+    assert [done for done, _ in there] == sorted({done for done, _ in there}), there
+    assert [s.page for s in doc.sections] == [1, 2, 3]
+
+    typed: list[tuple[int, int]] = []  # nothing to recognise: nothing to report
+    worker.load(make_pdf([HANDOUT[0]]), "typed.pdf", lambda d, t: typed.append((d, t)))
+    assert typed == []
+
+
 def test_blank_photo_is_refused_with_a_reason_and_nothing_is_written(
         ocr_pipeline: Pipeline) -> None:
     blank = photographed(page("").resize((1240, 1754)), seed=5)
@@ -236,6 +255,7 @@ def test_photo_upload_is_a_job_and_its_page_flags_doubtful_text(
         assert response.status_code == 202, response.text
         job = finished_job(client, response.json()["id"], AUTH)
         assert job["status"] == "done", job
+        assert (job["pages_recognised"], job["pages_to_recognise"]) == (1, 1)
         doc_id = job["document"]["id"]
 
         blank = encoded(photographed(page("").resize((800, 1100)), seed=2), "JPEG")

@@ -179,6 +179,12 @@ def test_accounts_jobs_and_originals_on_postgres(tmp_path: Path, embedder: Embed
             thread.join()
         assert sorted(claimed) == ["job-0", "job-1"]
         assert store.jobs.claim() is None
+        # pages recognised so far answer on every replica; a resumed job starts again at 0
+        store.jobs.pages_read("job-0", 2, 5)
+        job = store.jobs.get("job-0")
+        assert job is not None and (job.pages_done, job.pages_total) == (2, 5)
+        assert store.jobs.resume_interrupted(stale_seconds=0) == 2
+        assert store.jobs.get("job-0").pages_done == 0  # type: ignore[union-attr]
         digest = store.originals.put(b"%PDF original bytes")
         assert store.originals.get(digest) == b"%PDF original bytes"
         assert store.originals.digests() == [digest]

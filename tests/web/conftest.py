@@ -101,7 +101,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     commons = Path(sys.executable).parent / "commons"
     subprocess.run([str(commons), "ingest", str(folder)], check=True, capture_output=True,
                    env={**os.environ, "COMMONS_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"})
-    server = Server(data, COMMONS_API_TOKENS=TOKEN, COMMONS_SYNC_PDF_PAGES=str(SYNC_PDF_PAGES))
+    # every recognised page is flagged as doubtful here, so the browser sees the flag
+    server = Server(data, COMMONS_API_TOKENS=TOKEN, COMMONS_SYNC_PDF_PAGES=str(SYNC_PDF_PAGES),
+                    COMMONS_OCR_LOW_CONFIDENCE="100")
     yield Site(server.url, TOKEN, data)
     server.stop()
 

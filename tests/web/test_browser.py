@@ -6,9 +6,10 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Dialog, FilePayload, Page, expect
+from playwright.sync_api import Browser, Dialog, FilePayload, Page, Response, expect
 
 from harness.files import make_docx, make_pdf
+from harness.scans import SANS, encoded, flipchart
 from tests.web.conftest import PDF_TITLE, SYNC_PDF_PAGES, Site
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -65,6 +66,32 @@ def test_a_long_pdf_is_indexed_as_a_job_the_page_follows(page: Page, site: Site)
     expect(status).to_contain_text("searchable now", timeout=60_000)
     expect(status.get_by_role("link")).to_have_text("Open “Osprey Family-Time Handbook”")
     assert polled, "a 202 upload should be followed through GET /api/jobs/{id}"
+
+
+def test_a_flipchart_photo_is_recognised_flagged_and_its_original_one_click_away(
+        page: Page, site: Site) -> None:
+    photo = encoded(flipchart(["Wren Street parking lot", "Try a walking check-in with teens",
+                               "Invite the school nurse next time"], face=SANS, seed=3), "PNG")
+    jobs: list[dict[str, object]] = []
+
+    def polled(response: Response) -> None:
+        if "/api/jobs/" in response.url and response.ok:
+            jobs.append(response.json())
+
+    page.on("response", polled)
+    upload(page, site, "wren-flipchart.png", photo, "image/png", title="Wren Street flipchart")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("searchable now", timeout=60_000)
+    assert jobs and jobs[-1]["pages_to_recognise"] == 1 == jobs[-1]["pages_recognised"]
+
+    status.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wren Street flipchart")
+    flag = page.get_by_role("note").filter(has_text="read from a photo and may contain errors")
+    expect(flag).to_be_visible()
+    expect(page.locator("main")).to_contain_text(re.compile("walking check-in", re.I))
+    with page.expect_response(re.compile(r"/api/documents/\w+/file")) as original:
+        flag.get_by_role("link", name=re.compile("See the original")).click()
+    assert original.value.ok and original.value.headers["content-type"] == "image/png"
 
 
 @pytest.mark.parametrize(("name", "data", "reason"), [

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from harness.files import make_pdf
+from harness.scans import page, scanned_pdf
 from service.accounts import SESSION_COOKIE
 from service.app import create_app
 from service.settings import Settings
@@ -123,6 +124,24 @@ def test_a_long_pdf_posted_without_javascript_gets_a_job_page(client: TestClient
     client.cookies.clear()  # signed out: the form's token had signed them in
     assert client.get(job_page).status_code == 404
     assert client.get(job_page, params={"key": "0" * 32}).status_code == 404
+
+
+def test_a_scan_posted_without_javascript_shows_pages_recognised(client: TestClient) -> None:
+    text = ("Osprey handout page {n}: the closing circle names one small thing to try before "
+            "the next meeting, and the board keeps it until we ask how it went.")
+    scan = scanned_pdf([page(text.format(n=n)) for n in (1, 2, 3)])
+    sent = client.post("/upload", files={"file": ("osprey-scan.pdf", scan)},
+                       data=form(client, token=TOKEN))
+    assert sent.headers["location"].startswith("/upload/jobs/")
+    seen: set[str] = set()
+    deadline = time.monotonic() + 120
+    shown = client.get(sent.headers["location"]).text
+    while 'http-equiv="refresh"' in shown and time.monotonic() < deadline:
+        seen.update(re.findall(r"Text recognised on \d of 3 pages", shown))
+        time.sleep(0.2)
+        shown = client.get(sent.headers["location"]).text
+    assert "can be found in search now" in shown
+    assert seen, "the job page should say how many pages are recognised while it works"
 
 
 @pytest.mark.parametrize(("files", "token", "status", "message"), [

@@ -365,7 +365,15 @@
             signedIn(token).then(function () { report.added(job.document, false); });
           }
           else if (job.status === "failed") report.refused(job.reason || "Indexing failed.", false);
-          else window.setTimeout(function () { follow(jobId, token, report); }, 1000);
+          else {
+            if (job.pages_to_recognise) {  // a photo or scan: its text is being recognised
+              var total = job.pages_to_recognise;
+              report.progress(Math.round(100 * job.pages_recognised / total),
+                              "Recognising text: page " + job.pages_recognised + " of " + total +
+                              " read…");
+            }
+            window.setTimeout(function () { follow(jobId, token, report); }, 1000);
+          }
         })
         .catch(function () {
           report.refused("Lost contact with the server while the file was being indexed.", false);
