@@ -49,8 +49,9 @@ from harness.scans import (  # noqa: E402
     scanned_pdf,
 )
 from ingest.files import discover  # noqa: E402
-from ingest.loaders import load  # noqa: E402
+from ingest.loaders import FileReader, load  # noqa: E402
 from ingest.models import LoadedDocument, Outcome, Overrides  # noqa: E402
+from ingest.ocr import PagesRead  # noqa: E402
 from ingest.pipeline import Item, Pipeline, document_id  # noqa: E402
 from search.retrieval import SearchOptions, search  # noqa: E402
 from store.embedded import open_store  # noqa: E402
@@ -188,10 +189,11 @@ def found_rates(loaded: dict[tuple[Condition, str], LoadedDocument], corpus: boo
         items.append(Item(source=source, read=_reader(data),
                           overrides=Overrides(kind=Kind.PRACTICE)))
 
-    def cached(data: bytes, filename: str) -> LoadedDocument:  # no second recognition
+    def cached(data: bytes, filename: str, *,
+               pages_read: PagesRead | None = None) -> LoadedDocument:  # no second OCR
         return texts[filename] if filename in texts else load(data, filename)
 
-    loader: Callable[[bytes, str], LoadedDocument] = cached
+    loader: FileReader = cached
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(Path(folder) / "data", Embedder())
         pipeline = Pipeline(store.index, store.originals, loader=loader)
