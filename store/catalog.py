@@ -134,6 +134,44 @@ CREATE TABLE IF NOT EXISTS spelling (
 );
 CREATE INDEX IF NOT EXISTS spelling_doc ON spelling(doc_id);
 CREATE INDEX IF NOT EXISTS spelling_word ON spelling(word);
+-- the search record of the facilitators' view (store.insights): texts redacted, no identity
+CREATE TABLE IF NOT EXISTS search_texts (
+    id TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    embedding BLOB
+);
+CREATE TABLE IF NOT EXISTS searches (
+    id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    role TEXT NOT NULL,
+    text_id TEXT NOT NULL,
+    confidence TEXT NOT NULL,
+    weak INTEGER NOT NULL DEFAULT 0,
+    unmet INTEGER NOT NULL DEFAULT 0,
+    answered INTEGER,
+    helpful INTEGER NOT NULL DEFAULT 0,
+    not_helpful INTEGER NOT NULL DEFAULT 0,
+    searcher TEXT
+);
+CREATE INDEX IF NOT EXISTS searches_at ON searches(at);
+CREATE INDEX IF NOT EXISTS searches_text ON searches(text_id);
+CREATE TABLE IF NOT EXISTS search_communities (
+    search_id TEXT NOT NULL REFERENCES searches(id) ON DELETE CASCADE,
+    community TEXT NOT NULL,
+    PRIMARY KEY (search_id, community)
+);
+CREATE INDEX IF NOT EXISTS search_communities_community ON search_communities(community);
+CREATE TABLE IF NOT EXISTS search_results (
+    search_id TEXT NOT NULL REFERENCES searches(id) ON DELETE CASCADE,
+    doc_id TEXT NOT NULL,
+    rank INTEGER NOT NULL,
+    opened INTEGER NOT NULL DEFAULT 0,
+    helpful INTEGER,
+    story TEXT,
+    story_at TEXT,
+    PRIMARY KEY (search_id, doc_id)
+);
+CREATE INDEX IF NOT EXISTS search_results_doc ON search_results(doc_id);
 """
 
 # Columns added after the first release, by table, with their definitions, for older data

@@ -17,9 +17,10 @@ from store.audit import AuditLog
 from store.catalog import Catalog
 from store.embedder import Embedder
 from store.index import Index
+from store.insights import InsightTable
 from store.jobs import JobTable
 from store.originals import OriginalStore
-from store.protocol import AccountStore, AuditStore, JobStore, OriginalFiles
+from store.protocol import AccountStore, AuditStore, InsightStore, JobStore, OriginalFiles
 from store.vectors import VectorStore
 
 
@@ -32,6 +33,7 @@ class Store:
     accounts: AccountStore
     audit: AuditStore
     jobs: JobStore
+    insights: InsightStore
 
 
 def open_store(data_dir: Path, embedder: Embedder, *, adopt_model: bool = False,
@@ -56,4 +58,5 @@ def open_store(data_dir: Path, embedder: Embedder, *, adopt_model: bool = False,
         originals = OriginalStore(data_dir / "originals")
     vectors = VectorStore(data_dir / "chroma", chroma_url, collection)
     index = Index(data_dir, embedder, adopt_model=adopt_model, catalog=catalog, vectors=vectors)
-    return Store(index, originals, Accounts(catalog), AuditLog(catalog), JobTable(catalog))
+    return Store(index, originals, Accounts(catalog), AuditLog(catalog), JobTable(catalog),
+                 InsightTable(catalog))

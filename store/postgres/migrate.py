@@ -17,7 +17,8 @@ from store.postgres.catalog import PgCatalog
 from store.postgres.originals import PgOriginals
 
 # In an order that keeps foreign keys whole; spelling is counted again, not copied.
-TABLES = ("meta", "documents", "chunks", "trash", "users", "sessions", "audit", "jobs")
+TABLES = ("meta", "documents", "chunks", "trash", "users", "sessions", "audit", "jobs",
+          "search_texts", "searches", "search_communities", "search_results")
 # Columns PostgreSQL makes itself (or derives), never copied.
 DERIVED = {"rowid", "terms", "n_terms", "positions", "seq"}
 KEPT_NUMBERS = {"audit": "seq"}  # copied as they are: audit entries keep their numbers
