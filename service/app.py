@@ -17,8 +17,9 @@ from search.spelling import speller_for
 from service import errors, security, web
 from service.jobs import JobQueue
 from service.operations import trash
+from service.operations.insights import purge_expired as purge_searches
 from service.operations.jobs import run_upload
-from service.routes import documents, search, system, tags
+from service.routes import documents, insights, search, system, tags
 from service.routes import trash as trash_routes
 from service.runtime import open_runtime
 from service.schemas import API_VERSION
@@ -62,10 +63,14 @@ def create_app(
     # process's (a replica's) writes in progress, and the job worker's upkeep finishes them
     repair(runtime.pipeline, settle_seconds=settings.lease_seconds)
     trash.purge_expired(runtime)  # documents past their days in the trash go for good
+    purge_searches(runtime)  # searches past COMMONS_INSIGHTS_RETENTION_DAYS (all when off)
+
+    def upkeep() -> None:
+        finish_interrupted(runtime.pipeline, settings.lease_seconds)
+        purge_searches(runtime)
+
     jobs = JobQueue(runtime.job_table, partial(run_upload, runtime),
-                    lease_seconds=settings.lease_seconds,
-                    maintain=partial(finish_interrupted, runtime.pipeline,
-                                     settings.lease_seconds))
+                    lease_seconds=settings.lease_seconds, maintain=upkeep)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -86,7 +91,7 @@ def create_app(
     )
     app.state.runtime = runtime
     app.state.jobs = jobs
-    for module in (search, documents, tags, trash_routes, system):
+    for module in (search, documents, tags, trash_routes, system, insights):
         app.include_router(module.router, prefix="/api")
     web.install(app)
     errors.install(app)

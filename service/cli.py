@@ -29,7 +29,10 @@ from search.confidence import Confidence
 from search.listing import LIST_DEPTH
 from search.models import Hit, Method
 from service.accounts import COMMAND_LINE
-from service.operations import documents, searching, tags, trash, users
+from service.insights_tables import Table as InsightsTable
+from service.insights_tables import as_json as insights_json
+from service.insights_tables import table as insights_table
+from service.operations import documents, insights, searching, tags, trash, users
 from service.operations.searching import SearchRequest
 from service.runtime import (
     Runtime,
@@ -497,6 +500,38 @@ def audit(limit: Annotated[int, typer.Option(min=1)] = 50,
     for e in entries:
         table.add_row(e.at, e.actor, e.action, e.doc_id or "", e.detail)
     console.print(table)
+
+
+@app.command(name="insights")
+def insights_command(
+    community: Annotated[str | None, typer.Option(help="One community only.")] = None,
+    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"],
+                                                   help="Searches from this day on.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    csv_table: Annotated[InsightsTable | None, typer.Option(
+        "--csv", help="Print one table as CSV instead.")] = None,
+) -> None:
+    """What the communities asked and did not find, what serves them, and their value stories
+    (the facilitators' view, /insights; docs/insights.md)."""
+    runtime = _open()
+    try:
+        report = insights.report(runtime, COMMAND_LINE, insights.InsightsRequest(
+            community, since.date() if since else None))
+    finally:
+        runtime.close()
+    if csv_table is not None:
+        print(insights_table(report, csv_table).csv(), end="")
+        return
+    if as_json:
+        console.print_json(json.dumps(insights_json(report)))
+        return
+    console.print(f"{report.searches} searches kept since {report.since}.")
+    for name in InsightsTable:
+        rows = insights_table(report, name)
+        table = Table(*rows.header, title=name.value)
+        for row in rows.rows[:15]:
+            table.add_row(*(str(v) for v in row))
+        console.print(table)
 
 
 @app.command(name="export")

@@ -37,7 +37,8 @@ CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Plain HTML forms: their handlers check the form field instead of the header.
 FORM_PATHS = frozenset({"/login", "/logout", "/upload", "/tags/merge", "/trash/empty"})
-FORM_PATTERN = re.compile(r"^/(documents/[^/]+/(edit|delete)|trash/[^/]+/restore)$")
+FORM_PATTERN = re.compile(r"^/(documents/[^/]+/(edit|delete)|trash/[^/]+/restore"
+                          r"|searches/[^/]+/(results/[^/]+/)?feedback)$")
 EXPIRED = ("This form is out of date or did not come from this Commons' own page. "
            "Reload the page and try again.")
 

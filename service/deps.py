@@ -15,6 +15,7 @@ from service.accounts import (
     authenticate,
     caller_for_session,
 )
+from service.csrf import CSRF_COOKIE
 from service.jobs import JobQueue
 from service.operations.permissions import require_writer as require_writer_of
 from service.runtime import Runtime
@@ -72,6 +73,18 @@ def identify(runtime: Runtime, credentials: HTTPAuthorizationCredentials | None,
     return Caller(Role.ANONYMOUS)
 
 
+async def get_credential(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    session: Annotated[str | None, Cookie(alias=SESSION_COOKIE, include_in_schema=False)] = None,
+    pre_session: Annotated[str | None, Cookie(alias=CSRF_COOKIE, include_in_schema=False)] = None,
+) -> str | None:
+    """The secret of the caller's session (bearer token, session cookie, else the browser's
+    pre-session cookie): the search record keeps only a keyed hash of it."""
+    if credentials is not None:
+        return credentials.credentials
+    return session or pre_session or None
+
+
 async def require_reader(caller: Annotated[Caller, Depends(get_caller)],
                          runtime: Annotated[Runtime, Depends(get_runtime)]) -> Caller:
     settings = runtime.settings
@@ -90,3 +103,4 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 JobsDep = Annotated[JobQueue, Depends(get_jobs)]
 ReaderDep = Annotated[Caller, Depends(require_reader)]
 WriterDep = Annotated[Caller, Depends(require_writer)]
+CredentialDep = Annotated[str | None, Depends(get_credential)]

@@ -16,6 +16,7 @@ from ingest.errors import (
 )
 from ingest.pii_guard import PersonalDataFound
 from service.operations.documents import UploadRefused
+from service.operations.insights import SearchNotKept
 from service.operations.permissions import NotAllowed
 from store.errors import DocumentNotFoundError, VectorStoreUnavailable
 
@@ -27,6 +28,7 @@ STATUS_FOR: dict[type[Exception], int] = {
     MetadataError: 422,
     RestoreConflict: 409,
     DocumentNotFoundError: 404,
+    SearchNotKept: 404,
     VectorStoreUnavailable: 503,
 }
 
@@ -62,4 +64,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DocumentNotFoundError, handle)
     app.add_exception_handler(VectorStoreUnavailable, handle)
     app.add_exception_handler(NotAllowed, handle)
+    app.add_exception_handler(SearchNotKept, handle)
     app.add_exception_handler(UploadRefused, handle)

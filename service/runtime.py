@@ -22,7 +22,7 @@ from service.settings import Settings
 from store.embedded import open_store
 from store.embedder import Embedder
 from store.index import Index
-from store.protocol import AccountStore, AuditStore, JobStore
+from store.protocol import AccountStore, AuditStore, InsightStore, JobStore
 from store.records import DocumentRecord, Filters
 
 T = TypeVar("T")
@@ -67,6 +67,7 @@ class Runtime:
     accounts: AccountStore
     audit: AuditStore
     job_table: JobStore
+    insights: InsightStore
     reranker: Reranker | None = None
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     search_threads: ThreadPoolExecutor = field(init=False)
@@ -189,4 +190,4 @@ def open_runtime(
         max_chunks=settings.max_chunks,
     )
     return Runtime(settings, store.index, pipeline, store.accounts, store.audit, store.jobs,
-                   load_reranker(settings.reranker_path))
+                   store.insights, load_reranker(settings.reranker_path))

@@ -101,6 +101,9 @@ class SearchOut(BaseModel):
                        "meaning, or holding every word), at most 100; 0 when confidence is "
                        "none. The facets count the same documents.")
     offset: int = Field(0, description="Where these results start among the listed ones.")
+    search_id: str | None = Field(None, description="The kept record of this search, for "
+                                  "POST /api/searches/{search_id}/feedback (null when "
+                                  "searches are not kept, or for a later page).")
 
 
 class DocumentList(BaseModel):

@@ -116,6 +116,15 @@ class Settings(BaseSettings):
     allow_anonymous: bool = Field(
         True, description="Let people without a token read public documents."
     )
+    insights: bool = Field(
+        True, description="Keep a record of searches (text redacted, no identity) and their "
+        "feedback for the facilitators' view, /insights (docs/insights.md); off: keep nothing "
+        "and delete what was kept.")
+    insights_retention_days: int = Field(
+        90, ge=1, le=3650, description="Days a search and its feedback are kept, then deleted.")
+    insights_min_searchers: int = Field(
+        2, ge=1, description="A query's text is shown on /insights only when at least this "
+        "many different sessions asked it or a close variant; otherwise only its group's label.")
 
     @property
     def pii_names(self) -> tuple[str, ...]:

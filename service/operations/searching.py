@@ -14,6 +14,7 @@ from search.retrieval import diverse
 from search.spelling import speller_for
 from search.trust import trusted_search
 from service.accounts import Caller
+from service.operations import insights
 from service.operations.documents import document_filters
 from service.runtime import Runtime
 from store.records import Filters, Kind
@@ -60,6 +61,7 @@ class SearchAnswer:
     searched_for: str | None = None
     total: int = 0  # documents that match well enough to list (at most LIST_DEPTH)
     offset: int = 0
+    search_id: str | None = None  # the kept record of this search (feedback names it)
 
     @property
     def more(self) -> bool:
@@ -68,8 +70,14 @@ class SearchAnswer:
             Confidence.NONE
 
 
-def search(runtime: Runtime, caller: Caller, request: SearchRequest) -> SearchAnswer:
-    """Documents answering the query, best first (or newest first), with confidence."""
+def search(runtime: Runtime, caller: Caller, request: SearchRequest,
+           credential: str | None = None, kept: str | None = None) -> SearchAnswer:
+    """Documents answering the query, best first (or newest first), with confidence.
+
+    The first page of an answer is kept for the facilitators' view (redacted, no identity:
+    service.operations.insights); `credential` is the secret of the searcher's session (its
+    cookie or bearer token), of which only a keyed hash is kept; `kept`: this session's record
+    of the same search, reused."""
     filters = request.filters(caller)
     notice = WORDS_ONLY if runtime.index.vector_error is not None else None
     if not request.query.strip():
@@ -93,12 +101,16 @@ def search(runtime: Runtime, caller: Caller, request: SearchRequest) -> SearchAn
         total, offset = len(answer), request.offset
     if request.sort is SortOrder.DATE:  # the same answers, newest first (undated last)
         answer = sorted(answer, key=lambda h: h.document.date or "", reverse=True)
+    page = answer[offset: offset + request.k]
+    search_id = None if offset else insights.record_search(
+        runtime, caller, request.query, found.confidence, [h.document.id for h in page],
+        credential, kept)
     return SearchAnswer(
-        request.query, answer[offset: offset + request.k],
+        request.query, page,
         facet_counts(h.document for h in answer),
         notice=" ".join(n for n in (notice, found.notice) if n) or None,
         confidence=found.confidence, did_you_mean=found.did_you_mean,
-        searched_for=found.searched_for, total=total, offset=offset,
+        searched_for=found.searched_for, total=total, offset=offset, search_id=search_id,
     )
 
 

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from search.listing import LIST_DEPTH
 from search.models import Method
-from service.deps import Caller, ReaderDep, RuntimeDep
+from service.deps import Caller, CredentialDep, ReaderDep, RuntimeDep
 from service.operations import searching
 from service.operations.searching import SearchRequest, SortOrder
 from service.runtime import Runtime
@@ -24,6 +24,7 @@ router = APIRouter(tags=["search"])
 async def search_documents(
     runtime: RuntimeDep,
     caller: ReaderDep,
+    credential: CredentialDep,
     q: Annotated[str, Query(max_length=1000, description="Plain-language query.")] = "",
     kind: Kind | None = None,
     community: str | None = None,
@@ -45,7 +46,7 @@ async def search_documents(
     def answer_json() -> str:
         # made on a search thread, and already a SearchOut: no second validation
         found = answer(runtime, caller, q, kind, community, tag, date_from, date_to, k, method,
-                       as_typed, sort, offset)
+                       as_typed, sort, offset, credential)
         return found.model_dump_json()
 
     return Response(await runtime.on_search_thread(answer_json), media_type="application/json")
@@ -55,14 +56,16 @@ def answer(
     runtime: Runtime, caller: Caller, q: str, kind: Kind | None, community: str | None,
     tag: list[str] | None, date_from: date | None, date_to: date | None, k: int,
     method: Method | None, as_typed: bool = False, sort: SortOrder = SortOrder.RELEVANCE,
-    offset: int = 0,
+    offset: int = 0, credential: str | None = None,
 ) -> SearchOut:
     """The search's answer in the API's shape (service.operations.searching does the work)."""
     found = searching.search(runtime, caller, SearchRequest(
         q, kind=kind, community=community, tags=tuple(tag or ()), date_from=date_from,
-        date_to=date_to, k=k, offset=offset, method=method, as_typed=as_typed, sort=sort))
+        date_to=date_to, k=k, offset=offset, method=method, as_typed=as_typed, sort=sort),
+        credential)
     return SearchOut(
         query=q, results=[HitOut.of(h) for h in found.hits], facets=found.facets,
         notice=found.notice, confidence=found.confidence, did_you_mean=found.did_you_mean,
         searched_for=found.searched_for, total=found.total, offset=found.offset,
+        search_id=found.search_id,
     )

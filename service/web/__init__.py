@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from service.web import manage, signin, tags
+from service.web import insights, manage, signin, tags
 from service.web.render import STATIC_DIR
 from service.web.routes import router
 
@@ -20,4 +20,5 @@ def install(app: FastAPI) -> None:
     app.include_router(signin.router)
     app.include_router(tags.router)
     app.include_router(manage.router)
+    app.include_router(insights.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

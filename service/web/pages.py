@@ -11,7 +11,7 @@ from search.confidence import Confidence
 from search.facets import facet_counts
 from service.deps import Caller, Role
 from service.jobs import JobQueue
-from service.operations import documents, searching
+from service.operations import documents, insights, searching
 from service.operations.jobs import job_state
 from service.operations.searching import SearchRequest, SortOrder
 from service.runtime import Runtime
@@ -50,6 +50,10 @@ class SearchPage:
     did_you_mean: str | None = None  # a spelling correction to offer
     searched_for: str | None = None  # the correction whose results these are
     total: int = 0  # documents that match well enough to list (search.listing)
+    search_id: str | None = None  # the kept record of this search: feedback forms name it
+    thanks: str = ""  # feedback just given: "answer" or "result"
+    show_insights: bool = False  # the visitor may open /insights
+    retention_days: int = 90  # how long a kept search is kept
 
     @property
     def next_offset(self) -> int | None:
@@ -90,11 +94,14 @@ def _documents(runtime: Runtime, caller: Caller, kind: Kind | None = None, sort:
 
 
 def search_page(runtime: Runtime, caller: Caller, form: SearchForm,
-                as_typed: bool = False) -> SearchPage:
+                as_typed: bool = False, credential: str | None = None,
+                kept: str | None = None, thanks: str = "") -> SearchPage:
+    """`credential`: the session's secret, so that it alone may give feedback on the kept
+    search; `kept`: that search's record when the page is shown again after feedback."""
     found = searching.search(runtime, caller, SearchRequest(
         form.q, kind=form.kind, community=form.community, tags=tuple(form.tags),
         date_from=form.date_from, date_to=form.date_to, k=RESULTS, offset=form.offset,
-        as_typed=as_typed, sort=SortOrder(form.sort)))
+        as_typed=as_typed, sort=SortOrder(form.sort)), credential, kept)
     results = [HitOut.of(h) for h in found.hits]
     if form.q:
         readings = [] if form.kind is Kind.READING else [
@@ -103,13 +110,18 @@ def search_page(runtime: Runtime, caller: Caller, form: SearchForm,
         return SearchPage(form, found.facets, results=results, readings=readings,
                           notice=found.notice, confidence=found.confidence,
                           did_you_mean=found.did_you_mean, searched_for=found.searched_for,
-                          total=found.total)
+                          total=found.total,
+                          search_id=found.search_id if credential else None,
+                          thanks=thanks if thanks in ("answer", "result") else "",
+                          show_insights=insights.may_see(caller),
+                          retention_days=runtime.settings.insights_retention_days)
     return SearchPage(
         form, found.facets,
         recent_notes=_documents(runtime, caller, Kind.SESSION_NOTE, "-date", RECENT_NOTES),
         featured=_documents(runtime, caller, Kind.PRACTICE, "-date", FEATURED_PRACTICES),
         matching=_documents(runtime, caller, sort="-date", form=form) if form.has_filters
         else [],
+        show_insights=insights.may_see(caller),
     )
 
 

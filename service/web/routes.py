@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from service.accounts import SESSION_COOKIE
 from service.csrf import CSRF_FIELD, EXPIRED, form_allowed, job_key, key_opens, server_secret
-from service.deps import CallerDep, JobsDep, ReaderDep, RuntimeDep
-from service.operations import users
+from service.deps import CallerDep, CredentialDep, JobsDep, ReaderDep, RuntimeDep
+from service.operations import insights, users
 from service.runtime import Runtime
 from service.web import pages
 from service.web.forms import BrowseForm, SearchForm, parse_kind, parse_visibility
@@ -33,16 +33,20 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 async def search_view(
-    request: Request, runtime: RuntimeDep, caller: ReaderDep, q: str = "", kind: str = "",
+    request: Request, runtime: RuntimeDep, caller: ReaderDep, credential: CredentialDep,
+    q: str = "", kind: str = "",
     community: str = "", tag: Annotated[list[str] | None, Query()] = None,
     date_from: str = "", date_to: str = "", as_typed: bool = False, sort: str = "",
-    offset: str = "",
+    offset: str = "", search: Annotated[str, Query(max_length=64)] = "",
+    thanks: Annotated[str, Query(max_length=10)] = "",
 ) -> Response:
-    """Search; with no query, recent session notes and featured practices."""
+    """Search; with no query, recent session notes and featured practices. `search` and
+    `thanks`: the page shown again after feedback on that (kept) search."""
     form = SearchForm.parse(q, kind, community, tag or [], date_from, date_to, sort, offset)
     return await runtime.on_search_thread(
         lambda: render(request, "search.html", section="search",
-                       page=pages.search_page(runtime, caller, form, as_typed))
+                       page=pages.search_page(runtime, caller, form, as_typed, credential,
+                                              search or None, thanks))
     )
 
 
@@ -59,23 +63,30 @@ def browse_view(
 
 @router.get("/documents/{doc_id}")
 def document_view(
-    request: Request, runtime: RuntimeDep, caller: ReaderDep, doc_id: str, added: str = "",
+    request: Request, runtime: RuntimeDep, caller: ReaderDep, credential: CredentialDep,
+    doc_id: str, added: str = "",
     edited: str = "", restored: str = "", passage: Annotated[str, Query(max_length=100)] = "",
+    search: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
-    """A document's metadata, text (by section or page) and related documents."""
+    """A document's metadata, text (by section or page) and related documents; `search`: the
+    kept search whose results it was opened from."""
     try:
         page = pages.document_page(runtime, caller, doc_id, passage)
     except DocumentNotFoundError:
         return render(request, "not_found.html", status=404, section="")
+    insights.record_open(runtime, credential, search, doc_id)
     return render(request, "document.html", section="", page=page, added=added, edited=edited,
                   restored=restored)
 
 
 @router.get("/upload")
-def upload_view(request: Request, runtime: RuntimeDep, caller: ReaderDep) -> Response:
-    """The upload form (progress, polling and several files' rows come from static/app.js)."""
+def upload_view(request: Request, runtime: RuntimeDep, caller: ReaderDep,
+                tags: Annotated[str, Query(max_length=300)] = "") -> Response:
+    """The upload form (progress, polling and several files' rows come from static/app.js);
+    `tags` prefills its tags (the insights page's "write a guide for this")."""
     return render(request, "upload.html", section="upload",
-                  page=pages.upload_page(runtime, caller), fields=UploadFields(), error=None)
+                  page=pages.upload_page(runtime, caller), fields=UploadFields(tags=tags),
+                  error=None)
 
 
 @router.post("/upload")

@@ -45,7 +45,7 @@ def test_upload_then_find_in_search(client: TestClient) -> None:
     assert doc["kind"] == "session-note" and doc["community"] == "School Mental Health"
     body = client.get("/api/search", params={"q": "student missing mornings at school"}).json()
     assert set(body) == {"query", "results", "facets", "notice", "confidence", "did_you_mean",
-                         "searched_for", "total", "offset"} and body["notice"] is None
+                         "searched_for", "total", "offset", "search_id"} and body["notice"] is None
     hit = body["results"][0]
     assert hit["id"] == doc["id"]
     assert set(hit) >= {"id", "title", "kind", "source", "score", "passages"}

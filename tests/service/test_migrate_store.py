@@ -29,6 +29,7 @@ def test_an_embedded_hub_moves_into_postgresql_and_a_chroma_server(
                                 "--community", "Youth Justice"], env=here)
     assert added.exit_code == 0, added.output
     audit_before = runner.invoke(app, ["audit", "--json"], env=here).output
+    runner.invoke(app, ["search", "a graded return to school"], env=here)  # a kept search
 
     moved = runner.invoke(app, ["migrate-store", "--to", postgres_url, "--chroma-url",
                                 chroma_url, "--collection", "moved"], env=here)
@@ -44,6 +45,8 @@ def test_an_embedded_hub_moves_into_postgresql_and_a_chroma_server(
     assert "sam" in runner.invoke(app, ["users", "list"], env=there).output
     assert runner.invoke(app, ["audit", "--json"], env=there).output == audit_before
     assert runner.invoke(app, ["check"], env=there).exit_code == 0
+    kept = json.loads(runner.invoke(app, ["insights", "--json"], env=there).output)
+    assert kept["searches"] == 2  # the one moved, and the one just made there
 
     again = runner.invoke(app, ["migrate-store", "--to", postgres_url, "--chroma-url",
                                 chroma_url, "--collection", "moved"], env=here)

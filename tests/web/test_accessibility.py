@@ -38,7 +38,8 @@ def paths(site: Site) -> list[str]:
 
 @pytest.fixture(scope="module")
 def signed_in_paths(site: Site) -> list[str]:
-    """The pages for changing and removing, with a document in the trash."""
+    """The pages for changing and removing, with a document in the trash; the search page
+    with its feedback forms and /insights."""
     note = b"# Wren CoP\n\nThe wren walking group meets on Fridays after school.\n"
     made = httpx.post(f"{site.url}/api/documents", headers=AUTH, timeout=60,
                       files={"file": ("wren.md", note)}, data={"visibility": "public"})
@@ -46,7 +47,7 @@ def signed_in_paths(site: Site) -> list[str]:
     assert httpx.delete(f"{site.url}/api/documents/{gone}", headers=AUTH).status_code == 204
     first = httpx.get(f"{site.url}/api/documents", headers=AUTH).json()["items"][0]["id"]
     return [f"/documents/{first}", f"/documents/{first}/edit", f"/documents/{first}/delete",
-            f"/trash?deleted={gone}"]
+            f"/trash?deleted={gone}", "/?q=mentoring+older+students", "/insights"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
