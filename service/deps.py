@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Cookie, Depends, HTTPException, Request, status
@@ -78,10 +79,12 @@ async def get_credential(
     session: Annotated[str | None, Cookie(alias=SESSION_COOKIE, include_in_schema=False)] = None,
     pre_session: Annotated[str | None, Cookie(alias=CSRF_COOKIE, include_in_schema=False)] = None,
 ) -> str | None:
-    """The secret of the caller's session (bearer token, session cookie, else the browser's
-    pre-session cookie): the search record keeps only a keyed hash of it."""
+    """The secret of the caller's session (session cookie, else the browser's pre-session
+    cookie, or a bearer token with today's date): the search record keeps only a keyed hash
+    of it. A token lasts for months, so a script's "session" is one UTC day: its searches
+    cannot be linked to each other across days."""
     if credentials is not None:
-        return credentials.credentials
+        return f"bearer:{datetime.now(UTC).date().isoformat()}:{credentials.credentials}"
     return session or pre_session or None
 
 
