@@ -1,7 +1,7 @@
 """Scale benchmark: index build, disk, serve memory and query latency at 10k-300k chunks.
 
     .venv/bin/python bench/scale.py [--sizes 10000 100000 300000] [--queries 200]
-                                    [--stores embedded postgres]
+                                    [--stores embedded postgres] [--backend onnx-int8|torch]
 
 Chunk texts are sentences of the bundled corpus recombined to realistic lengths; their
 vectors are real embeddings of corpus passages mixed with noise (embedding 300k chunks for
@@ -9,7 +9,8 @@ real would take hours on this CPU), cached in bench/.cache/. Documents go in thr
 index's real write path (catalog, FTS5 or PostgreSQL's postings, Chroma). Query latency is
 measured in-process; the memory figure is the resident size of a real `commons serve` on the
 built store after a few searches. `--stores postgres` builds each size in a fresh database of
-a throwaway PostgreSQL cluster (harness/postgres_server.py, as the tests do).
+a throwaway PostgreSQL cluster (harness/postgres_server.py, as the tests do). Queries are
+embedded by the hub's default backend (int8 ONNX), as `commons serve` embeds them.
 """
 
 from __future__ import annotations
@@ -140,11 +141,11 @@ def latencies(folder: Path, embedder: Embedder, n_queries: int, words: list[str]
     return out
 
 
-def serve_rss_mb(folder: Path, database_url: str | None = None) -> float:
+def serve_rss_mb(folder: Path, backend: str, database_url: str | None = None) -> float:
     from harness.ports import free_port
 
     port = free_port()
-    env = {**os.environ, "COMMONS_DATA_DIR": str(folder), "COMMONS_EMBED_BACKEND": "torch",
+    env = {**os.environ, "COMMONS_DATA_DIR": str(folder), "COMMONS_EMBED_BACKEND": backend,
            **({"COMMONS_DATABASE_URL": database_url} if database_url else {})}
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "commons"), "serve", "--port", str(port)],
@@ -174,9 +175,16 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--stores", nargs="+", choices=["embedded", "postgres"],
                         default=["embedded"])
+    parser.add_argument("--backend", choices=["onnx-int8", "torch"], default="onnx-int8",
+                        help="how queries are embedded (the hub's default: onnx-int8)")
     args = parser.parse_args()
     print(describe(), flush=True)
     embedder = Embedder()
+    if args.backend == "onnx-int8":
+        from store.onnx_backend import OnnxEmbedder
+
+        embedder = OnnxEmbedder(ROOT / "bench" / ".cache" / "onnx-int8")
+    print(f"queries embedded by {embedder.name}", flush=True)
     sentences, base = corpus_material(embedder)
     print("| store | chunks | build s | chunks/s (write only) | disk MB | serve RSS MB | "
           "dense p50/p95 ms | bm25 p50/p95 ms | hybrid p50/p95 ms |")
@@ -187,11 +195,11 @@ def main() -> None:
         for n in args.sizes:
             for store in args.stores:
                 url = fresh_database(server) if server and store == "postgres" else None
-                row(store, n, embedder, sentences, base, args.queries, url)
+                row(store, n, embedder, sentences, base, args.queries, url, args.backend)
 
 
 def row(store: str, n: int, embedder: Embedder, sentences: list[str], base: np.ndarray,
-        n_queries: int, database_url: str | None) -> None:
+        n_queries: int, database_url: str | None, backend: str = "onnx-int8") -> None:
     """Build one store of n chunks, measure it, print its row, and remove it."""
     texts, vectors = synthetic(n, sentences, base, ROOT / "bench" / ".cache")
     folder = Path(tempfile.mkdtemp(prefix=f"commons-scale-{n}-"))
@@ -203,7 +211,7 @@ def row(store: str, n: int, embedder: Embedder, sentences: list[str], base: np.n
         disk += (size[0] if size else 0) / 1_048_576
     words = sorted({w for t in sentences for w in t.split() if w.isalpha() and len(w) > 3})
     lat = latencies(folder, embedder, n_queries, words, database_url)
-    rss = serve_rss_mb(folder, database_url)
+    rss = serve_rss_mb(folder, backend, database_url)
     shutil.rmtree(folder)
     methods = ("dense", "bm25", "hybrid")
     cells = " | ".join(f"{lat[m][0]:.1f} / {lat[m][1]:.1f}" for m in methods)
