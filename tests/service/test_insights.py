@@ -3,6 +3,7 @@ what, what is kept (redacted, for how long, or not at all), and when a text may 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -10,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from service.accounts import Role, add_user
 from service.app import create_app
 from service.cli import app as cli
+from service.deps import get_credential
 from service.operations.insights import purge_expired
 from service.runtime import Runtime
 from service.settings import Settings
@@ -217,3 +220,13 @@ def test_the_cli_gives_the_report_as_json_and_csv(tmp_path: Path, embedder: Embe
     exported = CliRunner().invoke(cli, ["insights", "--csv", "looked-for"], env=env)
     assert exported.output.splitlines()[0] == \
         "group,searches,unmet,searchers,by_month,examples,hidden_texts"
+
+
+def test_a_tokens_searches_are_linked_within_one_day_only() -> None:
+    """A token lasts for months: the secret behind its pseudonym changes with the UTC day,
+    while a browser session's is its own cookie."""
+    token = HTTPAuthorizationCredentials(scheme="Bearer", credentials="a-long-lived-token")
+    today = datetime.now(UTC).date().isoformat()
+    assert asyncio.run(get_credential(token)) == f"bearer:{today}:a-long-lived-token"
+    assert asyncio.run(get_credential(None, session="cookie-1")) == "cookie-1"
+    assert asyncio.run(get_credential(None, pre_session="pre-1")) == "pre-1"
