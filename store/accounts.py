@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from store.catalog import Catalog
+from store.records import now_iso
 
 
 class Role(StrEnum):
@@ -54,10 +54,6 @@ class Session:
     credential_hash: str
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def _user(row: Any) -> User:
     return User(row["id"], Role(row["role"]), tuple(json.loads(row["communities"])),
                 row["created_at"])
@@ -72,7 +68,7 @@ class Accounts:
     def add_user(self, user_id: str, role: Role, communities: Sequence[str],
                  token_hash: str) -> User:
         """Add a user; raises AlreadyExistsError when the id (or token) is taken."""
-        user = User(user_id, role, tuple(communities), _now())
+        user = User(user_id, role, tuple(communities), now_iso())
         with self._catalog.transaction() as db:
             db.execute(
                 "INSERT INTO users(id, role, communities, token_hash, created_at) "
@@ -114,7 +110,7 @@ class Accounts:
         """A session of `subject` (a user id, or the admin tokens' id), bound to the hash of
         the token that opened it; expired sessions go at the same time."""
         with self._catalog.transaction() as db:
-            db.execute("DELETE FROM sessions WHERE expires_at < ?", (_now(),))
+            db.execute("DELETE FROM sessions WHERE expires_at < ?", (now_iso(),))
             db.execute("INSERT INTO sessions(id_hash, principal, subject, credential_hash, "
                        "expires_at) VALUES (?,?,?,?,?)",
                        (id_hash, principal.value, subject, credential_hash, expires_at))
@@ -122,7 +118,7 @@ class Accounts:
     def session(self, id_hash: str) -> Session | None:
         """The unexpired session with this id hash, or None."""
         rows = self._catalog.read("SELECT principal, subject, credential_hash FROM sessions "
-                                  "WHERE id_hash = ? AND expires_at > ?", (id_hash, _now()))
+                                  "WHERE id_hash = ? AND expires_at > ?", (id_hash, now_iso()))
         if not rows or rows[0]["principal"] not in set(Principal):
             return None
         row = rows[0]

@@ -8,9 +8,9 @@ entries are written only after the action succeeded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from store.catalog import Catalog
+from store.records import now_iso
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class AuditLog:
                detail: str = "") -> None:
         with self._catalog.transaction() as db:
             db.execute("INSERT INTO audit(at, actor, action, doc_id, detail) VALUES (?,?,?,?,?)",
-                       (datetime.now(UTC).isoformat(timespec="seconds"), actor, str(action),
+                       (now_iso(), actor, str(action),
                         doc_id, detail))
 
     def entries(self, limit: int = 100) -> list[AuditEntry]:

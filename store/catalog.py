@@ -12,7 +12,6 @@ import sqlite3
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from store.records import (
     TrashedDocument,
     Viewer,
     Visibility,
+    now_iso,
 )
 
 # A document's record: the columns of the documents table that the trash keeps too.
@@ -202,10 +202,6 @@ _DOC_COLUMNS = (
 
 
 BUSY_SECONDS = 30.0
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @lru_cache(maxsize=20_000)
@@ -411,7 +407,7 @@ class Catalog:
         DuplicateContentError, and nothing is written. So the same file sent to two processes
         at once makes one document.
         """
-        now = _now()
+        now = now_iso()
         existing = self.find_by_id(doc.id)
         added = existing.added_at if existing else now
         columns = [c.strip() for c in _DOC_COLUMNS.split(",")]
@@ -473,7 +469,7 @@ class Catalog:
                 self._index_terms(db, rowid, index_terms(chunk.indexed_text))
             db.execute(
                 "UPDATE documents SET status = ?, n_chunks = ?, updated_at = ? WHERE id = ?",
-                (Status.READY.value, len(chunks), _now(), doc_id),
+                (Status.READY.value, len(chunks), now_iso(), doc_id),
             )
             spelling_table.record(db, doc_id, chunks)  # did-you-mean knows the words at once
         return self.get(doc_id)
@@ -510,7 +506,7 @@ class Catalog:
             db.execute("DELETE FROM trash WHERE id = ?", (doc_id,))
             db.execute(
                 f"INSERT INTO trash({_DOC_COLUMNS}, trashed_at, trashed_by) "
-                f"SELECT {_DOC_COLUMNS}, ?, ? FROM documents WHERE id = ?", (_now(), by, doc_id))
+                f"SELECT {_DOC_COLUMNS}, ?, ? FROM documents WHERE id = ?", (now_iso(), by, doc_id))
             self._delete_chunks(db, doc_id)
             spelling_table.forget(db, doc_id)
             db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
@@ -555,7 +551,7 @@ class Catalog:
             with self.transaction() as db:
                 db.execute(
                     f"UPDATE documents SET {', '.join(sets)}, updated_at = ? WHERE id = ?",
-                    (*params, _now(), doc_id),
+                    (*params, now_iso(), doc_id),
                 )
         return self.get(doc_id)
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from store.catalog import Catalog
+from store.records import now_iso
 
 
 class JobStatus(StrEnum):
@@ -40,10 +41,6 @@ class JobRecord:
     pages_total: int = 0  # the pages the file has to recognise (0: none, or not known yet)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def _record(row: Any) -> JobRecord:
     return JobRecord(
         id=row["id"], filename=row["filename"], status=JobStatus(row["status"]),
@@ -64,7 +61,7 @@ class JobTable:
         self._catalog = catalog  # whose schema holds the jobs table
 
     def add(self, job: JobRecord, payload: bytes) -> None:
-        now = _now()
+        now = now_iso()
         with self._catalog.transaction() as db:
             db.execute(
                 f"INSERT INTO jobs({_COLUMNS}, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -88,7 +85,7 @@ class JobTable:
             if row is None:
                 return None
             db.execute("UPDATE jobs SET status = ?, updated_at = ? WHERE id = ?",
-                       (JobStatus.PROCESSING.value, _now(), row["id"]))
+                       (JobStatus.PROCESSING.value, now_iso(), row["id"]))
         job = _record(row)
         return JobRecord(**{**job.__dict__, "status": JobStatus.PROCESSING}), bytes(row["payload"])
 
@@ -99,21 +96,21 @@ class JobTable:
             db.execute(
                 "UPDATE jobs SET status = ?, reason = ?, doc_id = ?, payload = NULL, "
                 "updated_at = ? WHERE id = ?",
-                (status.value, reason, doc_id, _now(), job_id),
+                (status.value, reason, doc_id, now_iso(), job_id),
             )
 
     def touch(self, job_id: str) -> None:
         """Renew a processing job's lease: its taker is alive."""
         with self._catalog.transaction() as db:
             db.execute("UPDATE jobs SET updated_at = ? WHERE id = ? AND status = ?",
-                       (_now(), job_id, JobStatus.PROCESSING.value))
+                       (now_iso(), job_id, JobStatus.PROCESSING.value))
 
     def pages_read(self, job_id: str, done: int, total: int) -> None:
         """Record how many of its pages a processing job has recognised; renews its lease."""
         with self._catalog.transaction() as db:
             db.execute("UPDATE jobs SET pages_done = ?, pages_total = ?, updated_at = ? "
                        "WHERE id = ? AND status = ?",
-                       (done, total, _now(), job_id, JobStatus.PROCESSING.value))
+                       (done, total, now_iso(), job_id, JobStatus.PROCESSING.value))
 
     def resume_interrupted(self, stale_seconds: float = 0) -> int:
         """Put back in the queue the processing jobs whose lease was not renewed for
@@ -124,7 +121,7 @@ class JobTable:
             return int(db.execute(
                 "UPDATE jobs SET status = ?, updated_at = ?, pages_done = 0 "
                 "WHERE status = ? AND updated_at <= ?",
-                (JobStatus.QUEUED.value, _now(), JobStatus.PROCESSING.value, cutoff),
+                (JobStatus.QUEUED.value, now_iso(), JobStatus.PROCESSING.value, cutoff),
             ).rowcount)
 
     def forget_finished(self, days: int = 30) -> None:

@@ -6,6 +6,7 @@ reads them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
 
@@ -150,3 +151,8 @@ class LexicalQuery:
 
     def is_empty(self) -> bool:
         return not self.terms and not self.phrases
+
+
+def now_iso() -> str:
+    """Now in UTC, to the second: how every table of the store writes a time."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
