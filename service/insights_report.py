@@ -145,29 +145,31 @@ def _groups(runtime: Runtime, scope: Scope) -> tuple[list[QueryGroup], list[Quer
     minimum = runtime.settings.insights_min_searchers
     labels = grouping.labels([[asked[p] for p in members[g]] for g in order], minimum)
 
-    def made(g: int, label: list[str], only_unmet: bool) -> QueryGroup:
+    label_of = dict(zip(order, labels, strict=True))
+    unmet_of = {g: sum(unmet[ids[p]] for p in members[g]) for g in order}
+    count_of = {g: sum(counts[ids[p]] for p in members[g]) for g in order}
+    facts: dict[int, tuple[dict[int, bool], int]] = {}  # each group's quotable texts, askers
+
+    def made(g: int, only_unmet: bool) -> QueryGroup:
+        if g not in facts:  # a group can be in both sections: its texts are checked once
+            group = [asked[p] for p in members[g]]
+            allowed = dict(zip(members[g], grouping.verbatim(group, minimum), strict=True))
+            facts[g] = allowed, len(frozenset().union(*(a.searchers for a in group)))
+        allowed, searchers = facts[g]
         chosen = [p for p in members[g] if unmet[ids[p]] or not only_unmet]
-        group = [asked[p] for p in members[g]]
-        allowed = dict(zip(members[g], grouping.verbatim(group, minimum), strict=True))
         weight = unmet if only_unmet else counts
         shown = sorted((p for p in chosen if allowed[p]), key=lambda p: -weight[ids[p]])
         trend: Counter[str] = Counter()
         for p in members[g]:
             trend.update(unmet_months[ids[p]] if only_unmet else months[ids[p]])
-        searchers: set[str] = set()
-        for a in group:
-            searchers |= a.searchers
         return QueryGroup(
-            tuple(label), sum(counts[ids[p]] for p in members[g]),
-            sum(unmet[ids[p]] for p in members[g]), len(searchers), dict(sorted(trend.items())),
+            tuple(label_of[g]), count_of[g], unmet_of[g], searchers, dict(sorted(trend.items())),
             tuple(asked[p].text for p in shown[:EXAMPLES]), len(chosen) - len(shown))
 
-    by_unmet = sorted((g for g in order if sum(unmet[ids[p]] for p in members[g])),
-                      key=lambda g: -sum(unmet[ids[p]] for p in members[g]))[:GROUPS]
-    by_count = sorted(order, key=lambda g: -sum(counts[ids[p]] for p in members[g]))[:GROUPS]
-    label_of = dict(zip(order, labels, strict=True))
-    return ([made(g, label_of[g], True) for g in by_unmet],
-            [made(g, label_of[g], False) for g in by_count], sum(counts.values()))
+    by_unmet = sorted((g for g in order if unmet_of[g]), key=lambda g: -unmet_of[g])[:GROUPS]
+    by_count = sorted(order, key=lambda g: -count_of[g])[:GROUPS]
+    return ([made(g, True) for g in by_unmet], [made(g, False) for g in by_count],
+            sum(counts.values()))
 
 
 def _documents(visible: list[DocumentRecord], scope: Scope) -> list[DocumentRecord]:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from service.insights_report import InsightsReport, QueryGroup
+from starlette.responses import Response
+
+from service.insights_report import DocumentUse, InsightsReport, QueryGroup
 
 
 class Table(StrEnum):
@@ -22,6 +24,11 @@ class Table(StrEnum):
     ACTIVITY = "activity"
     HELPFULNESS = "helpfulness"
     STORIES = "stories"
+
+    @property
+    def grouped(self) -> bool:
+        """Whether the table needs the queries grouped (the report's costly part)."""
+        return self in (Table.UNANSWERED, Table.LOOKED_FOR)
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,12 @@ def _groups(groups: list[QueryGroup]) -> Rows:
                   g.hidden) for g in groups])
 
 
+def _uses(uses: list[DocumentUse]) -> Rows:
+    return Rows(("doc_id", "title", "community", "shown", "opened", "helpful", "not_helpful"),
+                [(u.doc_id, u.title, u.community or "", u.shown, u.opened, u.helpful,
+                  u.not_helpful) for u in uses])
+
+
 def _rate(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
@@ -62,14 +75,8 @@ def _rate(value: float | None) -> str:
 TABLES: dict[Table, Callable[[InsightsReport], Rows]] = {
     Table.UNANSWERED: lambda r: _groups(r.unanswered),
     Table.LOOKED_FOR: lambda r: _groups(r.looked_for),
-    Table.MOST_OPENED: lambda r: Rows(
-        ("doc_id", "title", "community", "shown", "opened", "helpful", "not_helpful"),
-        [(u.doc_id, u.title, u.community or "", u.shown, u.opened, u.helpful, u.not_helpful)
-         for u in r.most_opened]),
-    Table.MOST_HELPFUL: lambda r: Rows(
-        ("doc_id", "title", "community", "shown", "opened", "helpful", "not_helpful"),
-        [(u.doc_id, u.title, u.community or "", u.shown, u.opened, u.helpful, u.not_helpful)
-         for u in r.most_helpful]),
+    Table.MOST_OPENED: lambda r: _uses(r.most_opened),
+    Table.MOST_HELPFUL: lambda r: _uses(r.most_helpful),
     Table.UNSURFACED: lambda r: Rows(
         ("doc_id", "title", "community", "added"),
         [(u.doc_id, u.title, u.community or "", u.added_at) for u in r.unsurfaced]),
@@ -88,6 +95,12 @@ TABLES: dict[Table, Callable[[InsightsReport], Rows]] = {
 
 def table(report: InsightsReport, name: Table) -> Rows:
     return TABLES[name](report)
+
+
+def csv_download(report: InsightsReport, name: Table) -> Response:
+    """One table as a CSV file to download (the API's and the page's export)."""
+    return Response(table(report, name).csv(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name.value}.csv"'})
 
 
 def as_json(report: InsightsReport) -> dict[str, Any]:

@@ -16,7 +16,6 @@ import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -24,6 +23,7 @@ import numpy as np
 
 from store.catalog import Catalog
 from store.embedder import Vectors
+from store.records import now_iso
 
 SECRET_NAME = "insights-pseudonyms"
 
@@ -86,10 +86,6 @@ class MonthStats:
     not_helpful: int
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def text_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
@@ -148,25 +144,10 @@ class InsightTable:
 
     # --- writing ------------------------------------------------------------------------
     def record(self, search: LoggedSearch) -> None:
-        tid = text_id(search.text)
-        blob = None if search.embedding is None else \
-            np.asarray(search.embedding, dtype=np.float32).tobytes()
-        with self._catalog.transaction() as db:
-            db.execute("INSERT INTO search_texts(id, text, embedding) VALUES (?, ?, ?) "
-                       "ON CONFLICT(id) DO NOTHING", (tid, search.text, blob))
-            db.execute(
-                "INSERT INTO searches(id, at, role, text_id, confidence, weak, unmet, searcher) "
-                "VALUES (?,?,?,?,?,?,?,?)",
-                (search.id, search.at or _now(), search.role, tid, search.confidence,
-                 int(search.weak), int(search.weak), search.searcher))
-            db.executemany("INSERT INTO search_communities(search_id, community) VALUES (?, ?)",
-                           [(search.id, c) for c in dict.fromkeys(search.communities)])
-            db.executemany("INSERT INTO search_results(search_id, doc_id, rank) VALUES (?,?,?)",
-                           [(search.id, d, r) for r, d in
-                            enumerate(dict.fromkeys(search.results))])
+        self.record_many([search])
 
     def record_many(self, searches: Sequence[LoggedSearch]) -> None:
-        """Many at once (a benchmark's synthetic log): texts, then searches, one transaction."""
+        """Searches with their texts (once each), communities and results, one transaction."""
         texts = {text_id(s.text): s for s in searches}
         with self._catalog.transaction() as db:
             db.executemany(
@@ -178,8 +159,8 @@ class InsightTable:
             db.executemany(
                 "INSERT INTO searches(id, at, role, text_id, confidence, weak, unmet, searcher) "
                 "VALUES (?,?,?,?,?,?,?,?)",
-                [(s.id, s.at, s.role, text_id(s.text), s.confidence, int(s.weak), int(s.weak),
-                  s.searcher) for s in searches])
+                [(s.id, s.at or now_iso(), s.role, text_id(s.text), s.confidence, int(s.weak),
+                  int(s.weak), s.searcher) for s in searches])
             db.executemany("INSERT INTO search_communities(search_id, community) VALUES (?, ?)",
                            [(s.id, c) for s in searches for c in dict.fromkeys(s.communities)])
             db.executemany("INSERT INTO search_results(search_id, doc_id, rank) VALUES (?,?,?)",
@@ -218,7 +199,7 @@ class InsightTable:
                 changed = db.execute(
                     "UPDATE search_results SET helpful = ?, story = ?, story_at = ? "
                     "WHERE search_id = ? AND doc_id = ?",
-                    (int(helpful), story, _now(), search_id, doc_id)).rowcount
+                    (int(helpful), story, now_iso(), search_id, doc_id)).rowcount
             db.execute(_UNMET, (search_id,))
         return bool(changed)
 
@@ -284,14 +265,15 @@ class InsightTable:
         return scope.communities is None and (oldest is None or scope.since <= oldest)
 
     def document_stats(self, scope: Scope) -> list[DocumentStats]:
-        where, params = scope.sql()
-        source = "search_results r" if self._everything(scope) else \
-            f"search_results r JOIN searches s ON s.id = r.search_id WHERE {where}"
+        source, params = "search_results r", list[Any]()
+        if not self._everything(scope):
+            where, params = scope.sql()
+            source = f"search_results r JOIN searches s ON s.id = r.search_id WHERE {where}"
         rows = self._catalog.read(
             f"SELECT r.doc_id AS doc_id, COUNT(*) AS shown, SUM(r.opened) AS opened, "
             f"SUM(CASE WHEN r.helpful = 1 THEN 1 ELSE 0 END) AS helpful, "
             f"SUM(CASE WHEN r.helpful = 0 THEN 1 ELSE 0 END) AS not_helpful "
-            f"FROM {source} GROUP BY r.doc_id", [] if "WHERE" not in source else params)
+            f"FROM {source} GROUP BY r.doc_id", params)
         return [DocumentStats(r["doc_id"], int(r["shown"]), int(r["opened"]), int(r["helpful"]),
                               int(r["not_helpful"])) for r in rows]
 

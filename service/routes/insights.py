@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from service.deps import CredentialDep, ReaderDep, RuntimeDep
-from service.insights_tables import Table, as_json, table
+from service.insights_tables import Table, as_json, csv_download
 from service.operations import insights
 from service.operations.insights import STORY_CHARS, InsightsRequest
 
@@ -64,6 +64,5 @@ def insights_csv(name: Table, runtime: RuntimeDep, caller: ReaderDep,
                  community: Community = None, since: Since = None) -> Response:
     """One of the view's tables as CSV."""
     found = insights.report(runtime, caller, InsightsRequest(community, since),
-                            groups=name in (Table.UNANSWERED, Table.LOOKED_FOR))
-    return Response(table(found, name).csv(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name.value}.csv"'})
+                            groups=name.grouped)
+    return csv_download(found, name)

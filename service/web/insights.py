@@ -19,7 +19,7 @@ from service.accounts import Caller, Role
 from service.csrf import CSRF_FIELD, EXPIRED, form_allowed
 from service.deps import CredentialDep, ReaderDep, RuntimeDep
 from service.errors import status_for
-from service.insights_tables import Table, table
+from service.insights_tables import Table, csv_download
 from service.operations import insights
 from service.operations.insights import STORY_CHARS, InsightsRequest, SearchNotKept
 from service.operations.permissions import NotAllowed
@@ -140,8 +140,7 @@ def export_view(request: Request, runtime: RuntimeDep, caller: ReaderDep, name: 
     try:
         found = insights.report(runtime, caller,
                                 _request(community, since, story_community, story_q),
-                                groups=name in (Table.UNANSWERED, Table.LOOKED_FOR))
+                                groups=name.grouped)
     except NotAllowed as exc:
         return Response(str(exc), status_code=status_for(exc), media_type="text/plain")
-    return Response(table(found, name).csv(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name.value}.csv"'})
+    return csv_download(found, name)
