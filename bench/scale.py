@@ -206,7 +206,11 @@ def row(store: str, n: int, embedder: Embedder, sentences: list[str], base: np.n
     seconds = build(folder, embedder, texts, vectors, database_url)
     disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1_048_576
     if database_url:  # the database's share of the disk too
-        with psycopg.connect(database_url) as conn:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            # what autovacuum does within a minute of a bulk load: without it the postings'
+            # index-only scans visit the table for every posting, and the planner has no
+            # statistics
+            conn.execute("VACUUM ANALYZE")
             size = conn.execute("SELECT pg_database_size(current_database())").fetchone()
         disk += (size[0] if size else 0) / 1_048_576
     words = sorted({w for t in sentences for w in t.split() if w.isalpha() and len(w) > 3})

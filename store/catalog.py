@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from store import fts5, spelling_table
+from store import fanout, fts5, spelling_table, sqlite_threads
 from store.analysis import index_terms
 from store.errors import AlreadyExistsError, DocumentNotFoundError, DuplicateContentError
 from store.records import (
@@ -31,6 +31,9 @@ from store.records import (
     Visibility,
     now_iso,
 )
+
+# Before any connection opens: lets FTS5 queries on several connections use several cores.
+sqlite_threads.disable_memory_statistics()
 
 # A document's record: the columns of the documents table that the trash keeps too.
 _RECORD = """\
@@ -303,6 +306,8 @@ class Catalog:
     HAS_TAG = HAS_TAG
     JOBS_ORDER = "created_at, rowid"  # the jobs table in the order jobs came
     LOCK_ONE = ""  # a claimed row needs no lock: a transaction here locks the whole file
+    # an index of fewer chunks answers a full-text query whole, not in parts side by side
+    split_min_chunks = fanout.MIN_SPLIT_CHUNKS
     # each chunk's analysed terms, as the full-text index holds them
     INDEXED_TERMS = ("SELECT c.id AS id, f.terms AS terms FROM chunks c "
                      "JOIN chunks_fts f ON f.rowid = c.rowid WHERE c.id IN ({marks})")
@@ -632,12 +637,14 @@ class Catalog:
 
     def indexed_terms(self, chunk_ids: Sequence[str]) -> dict[str, list[str]]:
         """The analysed terms the full-text index holds for each chunk (for query feedback)."""
-        ids = list(chunk_ids)[:500]
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self._query(self.INDEXED_TERMS.format(marks=marks), ids)
-        return {r["id"]: str(r["terms"]).split() for r in rows}
+        found: dict[str, list[str]] = {}
+        ids = list(chunk_ids)
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for row in self._query(self.INDEXED_TERMS.format(marks=marks), part):
+                found[row["id"]] = str(row["terms"]).split()
+        return found
 
     def chunk_count(self) -> int:
         return int(self._query("SELECT COUNT(*) AS n FROM chunks")[0]["n"])
@@ -671,6 +678,29 @@ class Catalog:
     ) -> list[tuple[str, float]]:
         """Chunks matching a full-text query, best BM25 first, filters applied inside.
 
+        On a large index the query runs in rowid ranges side by side (store.fanout), and
+        their top lists merge into the whole query's: FTS5 scores each chunk alike whichever
+        range it is asked for.
+        """
+        parts = self.lexical_parts()
+        found = fanout.run_parts(lambda part: self._lexical_part(query, filters, limit, part),
+                                 parts)
+        if len(found) <= 1:
+            return found[0] if found else []
+        return sorted((row for rows in found for row in rows), key=lambda r: -r[1])[:limit]
+
+    def lexical_parts(self) -> Sequence[tuple[Any, Any]]:
+        """Ranges of chunk rowids, one per core where SQLite lets threads run at once."""
+        bounds = self._query("SELECT min(rowid) AS low, max(rowid) AS high FROM chunks")[0]
+        if bounds["low"] is None:
+            return []
+        return fanout.ranges(int(bounds["low"]), int(bounds["high"]),
+                             None if sqlite_threads.PARALLEL else 1, self.split_min_chunks)
+
+    def _lexical_part(self, query: LexicalQuery, filters: Filters, limit: int,
+                      rowids: tuple[Any, Any]) -> list[tuple[str, float]]:
+        """The best `limit` matches among chunks of rowid within `rowids` (inclusive).
+
         Without filters, FTS5 ranks on its own (fast path); the caller drops chunks of
         documents that are not READY. With filters, the documents table is joined in.
         """
@@ -679,30 +709,43 @@ class Catalog:
             sql = (
                 "SELECT c.id AS id, f.score AS score FROM ("
                 "SELECT rowid, rank AS score FROM chunks_fts WHERE chunks_fts MATCH ? "
-                "ORDER BY rank LIMIT ?) f JOIN chunks c ON c.rowid = f.rowid ORDER BY f.score"
+                "AND rowid BETWEEN ? AND ? ORDER BY rank LIMIT ?) f "
+                "JOIN chunks c ON c.rowid = f.rowid ORDER BY f.score"
             )
-            rows = self._query(sql, [match, limit])
+            rows = self._query(sql, [match, *rowids, limit])
         else:
             where, params = self._filter_sql(filters)
             sql = (
                 "SELECT c.id AS id, bm25(chunks_fts) AS score FROM chunks_fts "
                 "JOIN chunks c ON c.rowid = chunks_fts.rowid "
                 "JOIN documents d ON d.id = c.doc_id "
-                f"WHERE chunks_fts MATCH ? AND {where} ORDER BY score LIMIT ?"
+                f"WHERE chunks_fts MATCH ? AND chunks_fts.rowid BETWEEN ? AND ? AND {where} "
+                "ORDER BY score LIMIT ?"
             )
-            rows = self._query(sql, [match, *params, limit])
+            rows = self._query(sql, [match, *rowids, *params, limit])
         # FTS5's bm25() is negative, lower is better: flip it so higher is better.
         return [(r["id"], -float(r["score"])) for r in rows]
 
     def term_frequencies(self, terms: Collection[str]) -> tuple[int, dict[str, int]]:
         """The number of chunks indexed, and how many hold each of the terms (absent: 0)."""
-        chunks = int(self._query("SELECT COUNT(*) AS n FROM chunks")[0]["n"])
+        return self._lexical_totals()[0], self._holding(terms)
+
+    def _holding(self, terms: Collection[str]) -> dict[str, int]:
+        """How many chunks hold each of the terms (absent: 0), from FTS5's vocabulary."""
         found: dict[str, int] = {}
         for term in set(terms):
             rows = self._query("SELECT doc FROM chunks_vocab WHERE term = ?", (term,))
             if rows:
                 found[term] = int(rows[0]["doc"])
-        return chunks, found
+        return found
+
+    def _lexical_totals(self) -> tuple[int, int]:
+        """The chunks FTS5 indexes and their terms in all, from its averages record."""
+        rows = self._query("SELECT block FROM chunks_fts_data WHERE id = 1")
+        if not rows or not rows[0]["block"]:
+            return 0, 0
+        values = fts5.varints(bytes(rows[0]["block"]))
+        return (values[0], values[1]) if len(values) > 1 else (0, 0)
 
     def terms_found(self, terms: Collection[str], filters: Filters) -> set[str]:
         """Those of the analysed terms some chunk of a document under `filters` holds.

@@ -25,3 +25,23 @@ def match(query: LexicalQuery) -> str:
     if not parts:
         raise ValueError("an empty full-text query matches nothing")
     return " AND ".join(parts)
+
+
+def varints(blob: bytes) -> list[int]:
+    """The SQLite varints of a blob, in order (FTS5 writes its averages record so: the row
+    count, then each column's token count)."""
+    values: list[int] = []
+    at = 0
+    while at < len(blob):
+        value = 0
+        for i in range(9):
+            byte = blob[at]
+            at += 1
+            if i == 8:  # the ninth byte gives all eight of its bits
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80 or at >= len(blob):
+                break
+        values.append(value)
+    return values

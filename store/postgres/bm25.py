@@ -12,18 +12,24 @@ IDF_FLOOR = 1e-6  # FTS5's: a term in more than half the chunks still counts a l
 
 # The collection's statistics (store.postgres.catalog keeps them as postings change) and each
 # query term's weight are read once; scoring then touches only the query terms' postings.
-_SCORED = f"""
+# Every constant is float8: a bare literal is numeric in PostgreSQL, and numeric arithmetic
+# on each posting cost more than reading it. Per posting: weight * tf / (tf + k1 (1 - b) +
+# k1 b dl / avgdl), with (k1 + 1) folded into the term's weight.
+_WEIGHTS = f"""
 WITH q AS (SELECT term, count(*)::float8 AS qtf FROM unnest(?::text[]) AS term GROUP BY term),
-stats AS (SELECT n::float8 AS n, greatest(total::float8 / greatest(n, 1), 1) AS avgdl
+stats AS (SELECT n::float8 AS n,
+                 {K1 * B}::float8 / greatest(total::float8 / greatest(n, 1), 1) AS per_length
           FROM lexical_stats WHERE id = 1),
-w AS (SELECT q.term, q.qtf * greatest(ln((stats.n - t.df + 0.5) / (t.df + 0.5)), {IDF_FLOOR})
-             AS weight
-      FROM q JOIN term_stats t ON t.term = q.term CROSS JOIN stats),
+w AS (SELECT q.term, {K1 + 1}::float8 * q.qtf
+             * greatest(ln((stats.n - t.df + 0.5::float8) / (t.df + 0.5::float8)),
+                        {IDF_FLOOR}::float8) AS weight
+      FROM q JOIN term_stats t ON t.term = q.term CROSS JOIN stats)"""
+_TF = f"p.tf / (p.tf + {K1 * (1 - B)}::float8 + stats.per_length * p.dl)"
+_SCORED = _WEIGHTS + f""",
 scored AS (
-    SELECT p.chunk_rowid, p.doc_id, count(*) AS matched,
-           sum(w.weight * p.tf * {K1 + 1}
-               / (p.tf + {K1} * ({1 - B} + {B} * p.dl / stats.avgdl))) AS score
+    SELECT p.chunk_rowid, p.doc_id, count(*) AS matched, sum(w.weight * {_TF}) AS score
     FROM postings p JOIN w ON w.term = p.term CROSS JOIN stats
+    WHERE {{within}}
     GROUP BY p.chunk_rowid, p.doc_id)
 """
 
@@ -44,13 +50,25 @@ WHERE {where} ORDER BY s.score DESC, c.id LIMIT ?
 """
 
 
-def search_sql(query: LexicalQuery, where: str, params: list[Any],
-               limit: int) -> tuple[str, list[Any]]:
-    """The SQL and parameters of a full-text search under `where` (on documents `d`)."""
+def _within(column: str, documents: tuple[str | None, str | None]) -> tuple[str, list[str]]:
+    """The condition, and its parameters, that `column` lies in [low, high) (None: open)."""
+    low, high = documents
+    clauses = ([f"{column} >= ?"] if low is not None else []) + (
+        [f"{column} < ?"] if high is not None else [])
+    return " AND ".join(clauses) or "TRUE", [b for b in documents if b is not None]
+
+
+def search_sql(query: LexicalQuery, where: str, params: list[Any], limit: int,
+               documents: tuple[str | None, str | None] = (None, None)
+               ) -> tuple[str, list[Any]]:
+    """The SQL and parameters of a full-text search under `where` (on documents `d`), among
+    the documents whose id lies in [low, high) of `documents` (None: open)."""
     terms = list(query.terms) or [t for phrase in query.phrases for t in phrase]
     if not terms:
         raise ValueError("an empty full-text query matches nothing")
-    clauses, values = [where], list(params)
+    within, bounds = _within("p.doc_id", documents)
+    own, own_bounds = _within("d.id", documents)
+    clauses, values = [where, own], [*params, *own_bounds]
     if query.every:
         clauses.append("s.matched = ?")
         values.append(len(set(query.terms)))
@@ -58,5 +76,5 @@ def search_sql(query: LexicalQuery, where: str, params: list[Any],
         clauses.append("c.positions @@ phraseto_tsquery('simple', ?)")
         values.append(" ".join(phrase))
     shape = _PHRASED if query.phrases else _CUT
-    sql = _SCORED + shape.format(where=" AND ".join(clauses))
-    return sql, [terms, *values, limit]
+    sql = _SCORED.format(within=within) + shape.format(where=" AND ".join(clauses))
+    return sql, [terms, *bounds, *values, limit]

@@ -3,11 +3,15 @@ postings table (store.postgres.bm25) where SQLite has FTS5."""
 
 from __future__ import annotations
 
+import itertools
+import math
+import time
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from store import fanout
 from store.analysis import index_terms
 from store.catalog import Catalog
 from store.postgres import bm25
@@ -24,10 +28,13 @@ class PgCatalog(Catalog):
     HAS_TAG = "jsonb_exists({alias}.tags::jsonb, ?)"
     JOBS_ORDER = "created_at, seq"
     LOCK_ONE = " FOR UPDATE SKIP LOCKED"  # replicas claim different jobs, none waits
+    PARTS_SECONDS = 60.0  # how long the documents' cut points serve before they are read again
     INDEXED_TERMS = "SELECT id, terms FROM chunks WHERE id IN ({marks})"
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        self._parts: Sequence[tuple[Any, Any]] = [(None, None)]
+        self._parts_read_at = -math.inf
 
     def close(self) -> None:
         self.database.close()
@@ -107,10 +114,29 @@ class PgCatalog(Catalog):
                 text = f"{row['context']}\n{row['text']}" if row["context"] else row["text"]
                 self._index_terms(db, row["rowid"], index_terms(text))
 
-    def lexical_search(self, query: LexicalQuery, filters: Filters,
-                       limit: int) -> list[tuple[str, float]]:
+    def lexical_parts(self) -> Sequence[tuple[Any, Any]]:
+        """Ranges of document ids [low, high), one per core, each on its own connection
+        (so its own server process). The postings' key runs term, document, chunk: a part
+        reads its own stretch of each term's postings and no more. Any cut points give the
+        same results, so they are read again only every PARTS_SECONDS."""
+        now = time.monotonic()
+        if now - self._parts_read_at > self.PARTS_SECONDS:
+            rows = self._query("SELECT n FROM lexical_stats WHERE id = 1")
+            chunks = int(rows[0]["n"]) if rows else 0
+            count = len(fanout.ranges(0, chunks - 1, minimum=self.split_min_chunks))
+            documents = self.count() if count > 1 else 0
+            cuts = [str(r["id"]) for i in range(1, count) for r in self._query(
+                "SELECT id FROM documents ORDER BY id OFFSET ? LIMIT 1",
+                (documents * i // count,))]
+            bounds: list[str | None] = [None, *cuts, None]
+            self._parts = list(itertools.pairwise(bounds))
+            self._parts_read_at = now
+        return self._parts
+
+    def _lexical_part(self, query: LexicalQuery, filters: Filters, limit: int,
+                      documents: tuple[Any, Any]) -> list[tuple[str, float]]:
         where, params = self._filter_sql(filters)
-        sql, values = bm25.search_sql(query, where, params, limit)
+        sql, values = bm25.search_sql(query, where, params, limit, documents)
         return [(r["id"], float(r["score"])) for r in self._query(sql, values)]
 
     def terms_found(self, terms: Collection[str], filters: Filters) -> set[str]:

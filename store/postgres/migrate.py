@@ -94,4 +94,5 @@ def copy_store(source: Catalog, source_originals: OriginalStore, target: PgCatal
     for digest in source_originals.digests():
         target_originals.put(source_originals.get(digest))
         progress("originals", 1)
+    target.database.vacuum()
     return count(target, target_originals.digests())

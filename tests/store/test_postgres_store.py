@@ -233,3 +233,13 @@ def test_a_backup_of_a_postgresql_hub_restores_into_an_embedded_one(
         assert hits[0].document.source == SOURCES[4]
     finally:
         restored.index.close()
+
+
+def test_the_hubs_connections_give_bm25_room_and_skip_jit(postgres_url: str) -> None:
+    """A BM25 query over 100,000 chunks spilled its hash table to disk at the default 4 MB."""
+    database = Database(postgres_url)
+    try:
+        assert database.read("SHOW work_mem")[0]["work_mem"] == "64MB"
+        assert database.read("SHOW jit")[0]["jit"] == "off"
+    finally:
+        database.close()
