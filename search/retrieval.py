@@ -92,8 +92,10 @@ def lexical_candidates(
     index: Index, query: str, filters: Filters, limit: int, feedback: Feedback | None = None
 ) -> Ranking:
     """BM25 candidates, with the feedback query's scores added when `feedback` is given."""
-    terms = analyze([query])[0]  # once: the expression and the feedback both need them
-    expression = any_of(terms[:MAX_QUERY_TERMS])
+    # once: the expression and the feedback both need them. A word of a long request past
+    # those searched may come back as a feedback word (CISI hybrid +0.003).
+    terms = analyze([query])[0][:MAX_QUERY_TERMS]
+    expression = any_of(_with_weight(index, terms))
     if expression is None:
         return []
     first = index.catalog.lexical_search(expression, filters, limit)
@@ -109,6 +111,19 @@ def lexical_candidates(
         return first
     second = index.catalog.lexical_search(expanded, filters, limit)
     return combine(first, second, weight_for(feedback, len(said)), limit)
+
+
+def _with_weight(index: Index, terms: list[str]) -> list[str]:
+    """The query's terms without those at least half the chunks hold, unless all are.
+
+    BM25 gives such a term no weight (its idf is at FTS5's floor, 1e-6), yet scoring it means
+    reading every chunk that holds it: at 100,000 chunks, most of a query's time. Leaving
+    them out changed no nDCG@10 on the shared sets or the practitioner queries.
+    """
+    if len(set(terms)) < 2:
+        return terms
+    chunks, frequencies = index.catalog.term_frequencies(terms)
+    return [t for t in terms if 2 * frequencies.get(t, 0) < chunks] or terms
 
 
 def by_document(ranking: Ranking) -> list[tuple[str, float]]:

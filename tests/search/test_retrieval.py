@@ -11,12 +11,18 @@ from ingest.models import Overrides
 from ingest.pipeline import Item, Pipeline
 from search.models import Method
 from search.rerank import CrossEncoderReranker
-from search.retrieval import SearchOptions, related, search, search_with_signals
+from search.retrieval import (
+    SearchOptions,
+    lexical_candidates,
+    related,
+    search,
+    search_with_signals,
+)
 from search.trust import trusted_search
 from store.embedded import open_store
 from store.embedder import Embedder, default_model_path
 from store.index import Index
-from store.records import Filters, Kind
+from store.records import Filters, Kind, doc_id_of
 
 BOTH_STORES = True  # each test runs on the embedded store and on PostgreSQL
 
@@ -94,6 +100,18 @@ def test_term_frequencies_count_the_chunks_that_hold_each_term(filled: Pipeline)
     assert chunks == catalog.chunk_count()
     assert frequencies["tent"] == 1 and "zebra" not in frequencies
     assert 25 <= frequencies["bedtim"] < chunks
+
+
+def test_words_half_the_chunks_hold_are_not_scored_beside_rarer_ones(filled: Pipeline) -> None:
+    """BM25 gives them no weight; scoring them would read nearly every chunk."""
+    index = filled.index
+    chunks, frequencies = index.catalog.term_frequencies(["routin"])
+    assert frequencies["routin"] >= chunks / 2
+    with_rare = lexical_candidates(index, "routine tent", Filters(), 50)
+    assert [index.catalog.get(doc_id_of(c)).source for c, _ in with_rare] == [
+        "practices/calm.md"]
+    alone = lexical_candidates(index, "routine", Filters(), 50)  # all such words: kept
+    assert len({doc_id_of(c) for c, _ in alone}) >= 25
 
 
 def test_filters_apply_inside_retrieval(filled: Pipeline) -> None:
