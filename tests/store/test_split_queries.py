@@ -17,7 +17,7 @@ import pytest
 from ingest.files import discover
 from ingest.pipeline import Pipeline
 from search.lexical import every_word_expression, match_expression, phrase_expression
-from store import fanout
+from store import fanout, fts5
 from store.catalog import Catalog
 from store.embedded import Store
 from store.records import Filters, Kind, LexicalQuery, Viewer
@@ -105,3 +105,9 @@ def test_sqlite_memory_statistics_go_off_only_before_any_connection() -> None:
     # With a connection already open, reconfiguring SQLite is unsafe: it is left as it was.
     held = "import sqlite3\nheld = sqlite3.connect(':memory:')\nheld.execute('select 1')"
     assert _parallel_in_fresh_process(held) == "False"
+
+
+def test_fts5_varints_read_several_bytes() -> None:
+    """FTS5's averages record holds the chunk count as a SQLite varint (3 bytes at 100,000)."""
+    assert fts5.varints(bytes([0x86, 0x8D, 0x20, 0x82, 0x2C, 0x05])) == [100_000, 300, 5]
+    assert fts5.varints(b"") == []
