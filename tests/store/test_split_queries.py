@@ -24,6 +24,10 @@ from store.records import Filters, Kind, LexicalQuery, Viewer
 
 BOTH_STORES = True
 ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTS = {"de-escalation-with-teenagers.md", "engaging-hard-to-reach-parents.md",
+             "emotionally-based-school-avoidance.md", "cop-measuring-impact.md",
+             "siegel-1999-window-of-tolerance.md", "cop-running-a-meeting.md",
+             "supporting-teenage-parents.md", "wenger-1998-communities-of-practice.md"}
 QUERIES = ["teenager screaming and throwing things, how do I calm it down",
            "parents never turn up to meetings", "community of practice value stories",
            "window of tolerance hyperarousal", "school avoidance tummy aches on monday"]
@@ -36,7 +40,8 @@ def _queries() -> list[LexicalQuery]:
 
 
 def test_split_queries_rank_as_the_whole_query(store: Store, pipeline: Pipeline) -> None:
-    pipeline.ingest(discover([ROOT / "corpus" / "practices", ROOT / "corpus" / "readings"]))
+    pipeline.ingest([f for f in discover([ROOT / "corpus"])
+                     if f.source.rsplit("/", 1)[-1] in DOCUMENTS])
     catalog = store.index.catalog
     assert isinstance(catalog, Catalog)  # PgCatalog is one too
     catalog.PARTS_SECONDS = 0.0  # type: ignore[attr-defined]  # PostgreSQL: cut points anew
@@ -52,7 +57,7 @@ def test_split_queries_rank_as_the_whole_query(store: Store, pipeline: Pipeline)
         found = catalog.lexical_search(_queries()[i], filters[j], 40)
         assert [c for c, _ in found] == [c for c, _ in expected], names[i]
         assert [s for _, s in found] == pytest.approx([s for _, s in expected], rel=1e-9)
-    assert any(whole.values())
+    assert all(whole[(i, 0)] for i in range(len(names)))  # every query finds something
 
 
 def test_ranges_cover_the_span_once() -> None:
