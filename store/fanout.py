@@ -36,13 +36,19 @@ def _pool() -> ThreadPoolExecutor:
                               thread_name_prefix="commons-query-part")
 
 
+def part_count(span: int, parts: int | None = None, minimum: int = MIN_SPLIT_CHUNKS) -> int:
+    """How many parts a query over `span` chunks runs in: `parts` (default: the cores), or
+    one for a span below `minimum`."""
+    count = cores() if parts is None else parts
+    return 1 if count <= 1 or span < max(minimum, 1) else count
+
+
 def ranges(low: int, high: int, parts: int | None = None,
            minimum: int = MIN_SPLIT_CHUNKS) -> list[tuple[int, int]]:
-    """[low, high] cut into at most `parts` (default: the cores) inclusive ranges of near
-    equal width; a span below `minimum` stays whole."""
-    count = cores() if parts is None else parts
+    """[low, high] cut into at most `part_count` inclusive ranges of near equal width."""
     span = high - low + 1
-    if count <= 1 or span < max(minimum, 1):
+    count = part_count(span, parts, minimum)
+    if count == 1:
         return [(low, high)]
     width = -(-span // count)
     return [(start, min(start + width - 1, high)) for start in range(low, high + 1, width)]

@@ -123,7 +123,7 @@ class PgCatalog(Catalog):
         if now - self._parts_read_at > self.PARTS_SECONDS:
             rows = self._query("SELECT n FROM lexical_stats WHERE id = 1")
             chunks = int(rows[0]["n"]) if rows else 0
-            count = len(fanout.ranges(0, chunks - 1, minimum=self.split_min_chunks))
+            count = fanout.part_count(chunks, minimum=self.split_min_chunks)
             documents = self.count() if count > 1 else 0
             cuts = [str(r["id"]) for i in range(1, count) for r in self._query(
                 "SELECT id FROM documents ORDER BY id OFFSET ? LIMIT 1",
