@@ -6,8 +6,9 @@ so a word committed by any process is found. A query word is corrected only when
 an English word (symspellpy's dictionary) nor a word of a document the caller may see; its
 correction is a general English word or a word of a document the caller may see whose uploader
 kept no personal data in it, so a suggestion shows nothing the caller could not find, nor a
-flagged name. Fewest edits win, then the word commoner in English ("litle" is "little", not
-the hub's "title"), then the word commoner in the hub.
+flagged name. Fewest edits win; then a word that a common slip explains (a letter left out,
+or spelled as it sounds: "litle" is "little", not the hub's "title"); then a hub word, the
+commoner in English first, then in the hub; then a general English word.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 import threading
 from collections.abc import Callable, Collection, Mapping
 
+import jellyfish
 from symspellpy import SymSpell, Verbosity
 
 from search.english import english_counts, english_symspell, english_words
@@ -124,7 +126,7 @@ class Speller:
         fixes = {}
         for word in unknown:
             found = [(d, t) for d, t in from_hub[word] if t in allowed]
-            best = choose(found, english_candidates(word))
+            best = choose(word, found, english_candidates(word))
             if best is not None:
                 fixes[word] = best
         for word in slipped:
@@ -133,7 +135,7 @@ class Speller:
             commoner = [(d, t) for d, t in from_hub[word] if t in allowed and d == 1
                         and counts.get(t, 0) >= SLIP_RATIO * counts[word]
                         and t not in STOP_WORDS]
-            best = choose(commoner, [])
+            best = choose(word, commoner, [])
             if best is not None:
                 fixes[word] = best
         return apply_corrections(query, fixes) if fixes else None
@@ -146,14 +148,31 @@ def english_candidates(word: str) -> list[tuple[int, str]]:
             for s in english_symspell(MAX_EDITS).lookup(word, Verbosity.ALL, edits)]
 
 
-def choose(from_hub: list[tuple[int, str]], english: list[tuple[int, str]]) -> str | None:
-    """The correction, or None: fewest edits; then a word of the hub (its documents are the
-    context), the commonest in English ("litle" is "little", not the hub's "title"), then in
-    the hub (`from_hub` comes commonest first); then a general English word."""
+def likely_slip(typed: str, word: str) -> bool:
+    """Whether one of the two commonest kinds of slip explains `typed` as `word`.
+
+    A letter left out ("evry" for "every", "gamin" for "gaming"): what was typed is `word`
+    with letters missing. A word spelled as it sounds ("speeks" for "speaks", "sware" for
+    "swore"): both have the same Metaphone key (jellyfish). A correction that neither
+    explains is a guess ("very", "seeks", "share").
+    """
+    letters = iter(word)
+    omitted = len(typed) < len(word) and all(c in letters for c in typed)
+    return omitted or jellyfish.metaphone(typed) == jellyfish.metaphone(word)
+
+
+def choose(typed: str, from_hub: list[tuple[int, str]],
+           english: list[tuple[int, str]]) -> str | None:
+    """The correction of `typed`, or None: fewest edits; then one a likely slip explains
+    (`likely_slip`: "litle" is "little", not the hub's "title"); then a word of the hub (its
+    documents are the context), the commonest in English ("recnt" is "recent", not
+    "recant"), then in the hub (`from_hub` comes commonest first); then a general English
+    word."""
     counts = english_counts()
-    ranked = [(d, 0, -counts.get(t, 0), i, t) for i, (d, t) in enumerate(from_hub)]
-    ranked += [(d, 1, -counts.get(t, 0), 0, t) for d, t in english]
-    return min(ranked)[4] if ranked else None
+    ranked = [(d, not likely_slip(typed, t), 0, -counts.get(t, 0), i, t)
+              for i, (d, t) in enumerate(from_hub)]
+    ranked += [(d, not likely_slip(typed, t), 1, -counts.get(t, 0), 0, t) for d, t in english]
+    return min(ranked)[5] if ranked else None
 
 
 # The one speller of an open catalog (its dictionary is built once).

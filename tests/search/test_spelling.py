@@ -6,7 +6,14 @@ import pytest
 
 from ingest.pipeline import Pipeline
 from search.confidence import Confidence
-from search.spelling import Speller, apply_corrections, speller_for, unknown_words
+from search.spelling import (
+    Speller,
+    apply_corrections,
+    choose,
+    likely_slip,
+    speller_for,
+    unknown_words,
+)
 from search.trust import trusted_search
 from store.index import Index
 from store.records import Filters, Viewer
@@ -34,6 +41,18 @@ def test_only_unknown_non_english_words_are_corrected() -> None:
     assert unknown_words("parnets never come to meetngs", lambda w: False) \
         == ["parnets", "meetngs"]
     assert unknown_words("parnets never come", {"parnets"}.__contains__) == []
+
+
+def test_a_correction_a_likely_slip_explains_wins_at_the_same_distance() -> None:
+    assert likely_slip("evry", "every") and not likely_slip("evry", "very")  # a letter left out
+    assert likely_slip("sware", "swore") and not likely_slip("sware", "share")  # sounds alike
+    # "title" is the hub's and commoner in English, but only "little" explains "litle"
+    assert choose("litle", [(1, "title"), (1, "little")], []) == "little"
+    assert choose("sware", [(1, "share")], [(1, "swore")]) == "swore"
+    # both explain "recnt": the commoner English word
+    assert choose("recnt", [(1, "recant"), (1, "recent")], []) == "recent"
+    # fewer edits first: a slip two edits away does not beat a word one edit away
+    assert choose("fone", [(1, "one")], [(2, "phone")]) == "one"
 
 
 def test_words_of_counts_letters_only_words() -> None:
