@@ -1,9 +1,9 @@
-"""Embedding throughput on this CPU: torch vs int8 ONNX, with and without length sorting.
+"""Embedding throughput on this CPU: torch, ONNX fp32 and int8, with and without sorting.
 
     .venv/bin/python bench/embed_speed.py [--passages 1024]
 
 Passages are SciFact abstracts cut to the chunker's window. sentence-transformers sorts by
-length inside each call; the ONNX backend does too. "unsorted" feeds the ONNX session
+length inside each call; the ONNX backend does too. "corpus order" feeds the int8 session
 batches in corpus order to show what sorting buys. Then single queries, one at a time: wall
 and CPU milliseconds on the batch session (every core) and on the one-thread query session.
 """
@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
+from bench.embedders import make_embedder  # noqa: E402
 from bench.machine import describe  # noqa: E402
-from store.embedder import Embedder  # noqa: E402
 from store.onnx_backend import OnnxEmbedder  # noqa: E402
 
 
@@ -56,34 +56,37 @@ def main() -> None:
     args = parser.parse_args()
     print(describe())
     texts = passages(args.passages)
-    torch_embedder = Embedder()
-    onnx = OnnxEmbedder(ROOT / "bench" / ".cache" / "onnx-int8")
+    torch_embedder = make_embedder("torch")
+    fp32, int8 = make_embedder("onnx-fp32"), make_embedder("onnx-int8")
+    assert isinstance(fp32, OnnxEmbedder) and isinstance(int8, OnnxEmbedder)
     words = np.mean([len(t.split()) for t in texts])
 
-    def onnx_unsorted(batch: list[str]) -> None:
-        for start in range(0, len(batch), onnx.batch_size):
-            part = batch[start : start + onnx.batch_size]
-            enc = onnx.tokenizer(part, padding=True, truncation=True,
-                                 max_length=onnx.max_tokens, return_tensors="np")
-            onnx._session.run(None, {k: enc[k].astype(np.int64) for k in
+    def int8_unsorted(batch: list[str]) -> None:
+        for start in range(0, len(batch), int8.batch_size):
+            part = batch[start : start + int8.batch_size]
+            enc = int8.tokenizer(part, padding=True, truncation=True,
+                                 max_length=int8.max_tokens, return_tensors="np")
+            int8._session.run(None, {k: enc[k].astype(np.int64) for k in
                                      ("input_ids", "attention_mask", "token_type_ids")})
 
     rows = [
         ("torch (sentence-transformers, sorted)", rate(torch_embedder.encode, texts)),
-        ("onnx-int8, sorted by length", rate(onnx.encode, texts)),
-        ("onnx-int8, corpus order", rate(onnx_unsorted, texts)),
+        ("onnx-fp32 (the default), sorted by length", rate(fp32.encode, texts)),
+        ("onnx-int8, sorted by length", rate(int8.encode, texts)),
+        ("onnx-int8, corpus order", rate(int8_unsorted, texts)),
     ]
-    print(f"{len(texts)} passages, {words:.0f} words on average; int8 agreement with torch "
-          f"{onnx.export_agreement:.4f}\n")
+    print(f"{len(texts)} passages, {words:.0f} words on average; agreement with torch: "
+          f"fp32 {fp32.export_agreement:.4f}, int8 {int8.export_agreement:.4f}\n")
     print("| backend | passages/s |\n|---|---|")
     for name, value in rows:
         print(f"| {name} | {value:.1f} |")
     queries = [f"{t.split('.')[0][:80]} evidence" for t in texts[:300]]
-    print("\n| int8 session, one query at a time | wall ms | CPU ms |\n|---|---|---|")
-    for name, encode in (("batch session (all cores)", onnx.encode),
-                         ("query session (one thread)", onnx.encode_queries)):
-        wall, cpu = per_query(encode, queries)
-        print(f"| {name} | {wall:.2f} | {cpu:.2f} |")
+    print("\n| one query at a time | wall ms | CPU ms |\n|---|---|---|")
+    for label, onnx in (("onnx-fp32", fp32), ("onnx-int8", int8)):
+        for name, encode in (("batch session (all cores)", onnx.encode),
+                             ("query session (one thread)", onnx.encode_queries)):
+            wall, cpu = per_query(encode, queries)
+            print(f"| {label} {name} | {wall:.2f} | {cpu:.2f} |")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
     .venv/bin/python bench/first_run.py
 
 With an empty data folder (in a temporary directory): `commons ingest corpus/ --prune`
-(which prepares the search model once: the int8 ONNX export), then `commons serve` until the
+(which prepares the search model once: its ONNX export), then `commons serve` until the
 search page answers, then a first search. The installed packages are not counted: pip's time
 depends on the network. The machine line gives a Python reference loop, to compare machines.
 """

@@ -33,6 +33,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.embedders import BACKENDS, DEFAULT, make_embedder  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from bench.retrieval import SHARED, open_index  # noqa: E402
 from harness.practitioner_queries import ANSWERABLE, load_queries  # noqa: E402
@@ -182,17 +183,13 @@ def practitioner_set(embedder: Embedder, folder: Path, limit: int) -> Candidates
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", default="onnx-int8", choices=["torch", "onnx-int8"])
+    parser.add_argument("--backend", default=DEFAULT, choices=BACKENDS)
     parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache")
     parser.add_argument("--candidates", type=int, default=CANDIDATES)
     args = parser.parse_args()
 
     print(describe(), flush=True)
-    embedder = Embedder()
-    if args.backend == "onnx-int8":
-        from store.onnx_backend import OnnxEmbedder
-
-        embedder = OnnxEmbedder(args.cache / "onnx-int8")
+    embedder = make_embedder(args.backend)
     sets: list[Candidates] = []
     for name, split in (("scifact", "train"), ("scifact", "test"), ("cranfield", "test"),
                         ("cisi", "test")):

@@ -1,13 +1,14 @@
 """The facilitators' view: do the query groups recover known unanswered needs, and how long
 does /insights take over a large search record?
 
-    .venv/bin/python bench/insights.py [--searches 520] [--page-rows 100000] [--torch]
+    .venv/bin/python bench/insights.py [--searches 520] [--page-rows 100000]
+                                       [--backend onnx-int8|torch]
 
 1. Grouping. A synthetic log of searches (default 520): 40 from each of 8 unanswered topics
    (child and youth care needs the bundled corpus does not cover, each written here in a
    dozen phrasings, with a context such as "for a 9 year old" added to some) plus answerable
    noise (every answerable query of bench/practitioner_queries.jsonl, once). Each is
-   embedded with the hub's default backend (int8 ONNX, exported once to bench/.cache/) and
+   embedded with the hub's default backend (full-precision ONNX, exported once to bench/.cache/) and
    the distinct texts are grouped by search.grouping as the page groups them. Printed:
    purity (of the groups holding topic searches, the share of their searches from their
    main topic; noise in them counts against) and coverage (the share of each topic's
@@ -40,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
+from bench.embedders import BACKENDS, DEFAULT, make_embedder  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from harness.practitioner_queries import ANSWERABLE, load_queries  # noqa: E402
 from search import grouping  # noqa: E402
@@ -165,14 +167,6 @@ CONTEXTS = ["", "", "", " for a 9 year old", " in residential care", " in foster
             " at school", " any advice", " urgently", " for a 15 year old",
             " in our community", " as a new worker", " with a family", " after a placement move"]
 THRESHOLDS = (0.5, 0.6, 0.62, 0.64, 0.66, 0.68, 0.7)
-
-
-def make_embedder(use_torch: bool) -> Embedder:
-    if use_torch:
-        return Embedder()
-    from store.onnx_backend import OnnxEmbedder
-
-    return OnnxEmbedder(ROOT / "bench" / ".cache" / "onnx-int8")
 
 
 def noise_queries() -> list[str]:
@@ -306,11 +300,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--searches", type=int, default=520)
     parser.add_argument("--page-rows", type=int, default=100_000, help="0: skip the page")
-    parser.add_argument("--torch", action="store_true", help="embed with torch, not ONNX")
+    parser.add_argument("--backend", default=DEFAULT, choices=BACKENDS,
+                        help=f"how to embed (the hub's default: {DEFAULT})")
     parser.add_argument("--seed", type=int, default=17)
     args = parser.parse_args()
     print(f"Machine: {describe()}")
-    embedder = make_embedder(args.torch)
+    embedder = make_embedder(args.backend)
     grouping_bench(embedder, args.searches, random.Random(args.seed))
     if args.page_rows:
         page_bench(embedder, args.page_rows, random.Random(args.seed))

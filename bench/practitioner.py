@@ -1,11 +1,11 @@
 """Practitioner queries on the bundled corpus: graded nDCG@10 per query type and method.
 
-    .venv/bin/python bench/practitioner.py [--torch] [--as-typed]
+    .venv/bin/python bench/practitioner.py [--backend onnx-int8|torch] [--as-typed]
 
 The queries and their judgments (bench/practitioner_queries.jsonl) were written and graded
 from the documents before any tuning. The corpus is indexed in a temporary folder through
-the real pipeline with the hub's default embedding backend (int8 ONNX, exported once into
-bench/.cache/); `--torch` uses the plain model instead. Each query is answered as the hub
+the real pipeline with the hub's default embedding backend (ONNX in full precision, exported
+once into bench/.cache/); `--backend` picks another. Each query is answered as the hub
 answers it (search.trust): misspelled queries may be searched as corrected (`--as-typed`: not).
 Off-topic and non-English queries have nothing relevant: the confidence table shows the shares
 answered strong, weak and none, against which search/confidence.py's thresholds are set.
@@ -27,6 +27,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.embedders import BACKENDS, DEFAULT, make_embedder  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from harness.practitioner_queries import (  # noqa: E402
     ANSWERABLE,
@@ -41,7 +42,6 @@ from search.models import Hit, Method  # noqa: E402
 from search.retrieval import SearchOptions  # noqa: E402
 from search.spelling import speller_for  # noqa: E402
 from search.trust import trusted_search  # noqa: E402
-from store.embedder import Embedder  # noqa: E402
 from store.index import Index  # noqa: E402
 from store.originals import OriginalStore  # noqa: E402
 
@@ -186,23 +186,15 @@ def confidence_section(run: Run) -> list[str]:
     return lines
 
 
-def make_embedder(use_torch: bool) -> Embedder:
-    """The hub's default backend (int8 ONNX, exported once to bench/.cache), or torch."""
-    if use_torch:
-        return Embedder()
-    from store.onnx_backend import OnnxEmbedder
-
-    return OnnxEmbedder(ROOT / "bench" / ".cache" / "onnx-int8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--torch", action="store_true", help="embed with torch, not ONNX")
+    parser.add_argument("--backend", default=DEFAULT, choices=BACKENDS,
+                        help=f"how to embed (the hub's default: {DEFAULT})")
     parser.add_argument("--as-typed", action="store_true",
                         help="no spelling correction (search.spelling): queries as typed")
     args = parser.parse_args()
     queries = load_queries()
-    embedder = make_embedder(args.torch)
+    embedder = make_embedder(args.backend)
     with tempfile.TemporaryDirectory() as tmp:
         index = Index(Path(tmp), embedder)
         try:

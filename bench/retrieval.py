@@ -22,6 +22,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.embedders import BACKENDS, DEFAULT, make_embedder
 from bench.machine import describe
 from ingest.beir import load_dataset
 from ingest.chunking import ChunkingOptions
@@ -65,16 +66,13 @@ def main() -> None:
     parser.add_argument("--weights", nargs=2, type=float, default=list(defaults.weights),
                         metavar=("LEXICAL", "DENSE"))
     parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache")
-    parser.add_argument("--backend", default="onnx-int8", choices=["torch", "onnx-int8"])
+    parser.add_argument("--backend", default=DEFAULT, choices=BACKENDS)
     args = parser.parse_args()
     print(describe(), flush=True)
 
-    embedder = Embedder()
-    if args.backend == "onnx-int8":
-        from store.onnx_backend import OnnxEmbedder
-
-        embedder = OnnxEmbedder(args.cache / "onnx-int8")
-        print(f"int8 export agrees with torch at cosine {embedder.export_agreement:.4f}")
+    embedder = make_embedder(args.backend)
+    if isinstance(agreement := getattr(embedder, "export_agreement", None), float):
+        print(f"{args.backend} export agrees with torch at cosine {agreement:.4f}")
     reranker = load_reranker(Path(p) if (p := os.environ.get("COMMONS_RERANKER_PATH")) else None)
     options = SearchOptions(fusion=FusionMode(args.fusion), weights=tuple(args.weights))
     reports: list[EvalReport] = []

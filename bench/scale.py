@@ -1,7 +1,8 @@
 """Scale benchmark: index build, disk, serve memory and query latency at 10k-300k chunks.
 
     .venv/bin/python bench/scale.py [--sizes 10000 100000 300000] [--queries 200]
-                                    [--stores embedded postgres] [--backend onnx-int8|torch]
+                                    [--stores embedded postgres]
+                                    [--backend onnx-fp32|onnx-int8|torch]
 
 Chunk texts are sentences of the bundled corpus recombined to realistic lengths; their
 vectors are real embeddings of corpus passages mixed with noise (embedding 300k chunks for
@@ -10,7 +11,7 @@ index's real write path (catalog, FTS5 or PostgreSQL's postings, Chroma). Query 
 measured in-process; the memory figure is the resident size of a real `commons serve` on the
 built store after a few searches. `--stores postgres` builds each size in a fresh database of
 a throwaway PostgreSQL cluster (harness/postgres_server.py, as the tests do). Queries are
-embedded by the hub's default backend (int8 ONNX), as `commons serve` embeds them.
+embedded by the hub's default backend (ONNX, full precision), as `commons serve` embeds them.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import httpx  # noqa: E402
 import numpy as np  # noqa: E402
 import psycopg  # noqa: E402
 
+from bench.embedders import BACKENDS, DEFAULT, make_embedder  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from harness.postgres_server import fresh_database, running_postgres  # noqa: E402
 from ingest.files import discover  # noqa: E402
@@ -175,15 +177,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--stores", nargs="+", choices=["embedded", "postgres"],
                         default=["embedded"])
-    parser.add_argument("--backend", choices=["onnx-int8", "torch"], default="onnx-int8",
-                        help="how queries are embedded (the hub's default: onnx-int8)")
+    parser.add_argument("--backend", choices=BACKENDS, default=DEFAULT,
+                        help=f"how queries are embedded (the hub's default: {DEFAULT})")
     args = parser.parse_args()
     print(describe(), flush=True)
-    embedder = Embedder()
-    if args.backend == "onnx-int8":
-        from store.onnx_backend import OnnxEmbedder
-
-        embedder = OnnxEmbedder(ROOT / "bench" / ".cache" / "onnx-int8")
+    embedder = make_embedder(args.backend)
     print(f"queries embedded by {embedder.name}", flush=True)
     sentences, base = corpus_material(embedder)
     print("| store | chunks | build s | chunks/s (write only) | disk MB | serve RSS MB | "
@@ -199,7 +197,7 @@ def main() -> None:
 
 
 def row(store: str, n: int, embedder: Embedder, sentences: list[str], base: np.ndarray,
-        n_queries: int, database_url: str | None, backend: str = "onnx-int8") -> None:
+        n_queries: int, database_url: str | None, backend: str = DEFAULT) -> None:
     """Build one store of n chunks, measure it, print its row, and remove it."""
     texts, vectors = synthetic(n, sentences, base, ROOT / "bench" / ".cache")
     folder = Path(tempfile.mkdtemp(prefix=f"commons-scale-{n}-"))

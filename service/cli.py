@@ -58,9 +58,9 @@ PREPARING = "Preparing the search model (once per data folder, about 10 to 30 s)
 
 
 @contextmanager
-def _preparing(settings: Settings) -> Iterator[None]:
+def _preparing(settings: Settings, reindex: bool = False) -> Iterator[None]:
     """A spinner and a word while the model is prepared (once per data folder), else nothing."""
-    if not model_needs_preparing(settings):
+    if not model_needs_preparing(settings, configured_only=reindex):
         yield
         return
     with err.status(PREPARING + "..."):
@@ -71,7 +71,7 @@ def _preparing(settings: Settings) -> Iterator[None]:
 def _open(adopt_model: bool = False) -> Runtime:
     settings = Settings()
     try:
-        with _preparing(settings):
+        with _preparing(settings, reindex=adopt_model):
             return open_runtime(settings, adopt_model=adopt_model)
     except (SearchError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")

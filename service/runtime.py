@@ -19,32 +19,51 @@ from search.models import Hit, Method
 from search.rerank import load_reranker
 from search.retrieval import Reranker, SearchOptions, search
 from service.settings import Settings
-from store.embedded import open_store
+from store.embedded import open_store, recorded_model
 from store.embedder import Embedder
 from store.index import Index
 from store.protocol import AccountStore, AuditStore, InsightStore, JobStore
 from store.records import DocumentRecord, Filters
 
 T = TypeVar("T")
+ONNX_BACKENDS = ("onnx-fp32", "onnx-int8")
 
 
-def onnx_folder(settings: Settings) -> Path:
-    return settings.data_dir / "models" / "onnx-int8"
+def embed_backend(settings: Settings, *, configured_only: bool = False) -> str:
+    """The backend to embed with: the configured one or, when none is configured, the one
+    the hub was built with (a hub built in int8 keeps its vectors until `commons reindex`),
+    and the default for a new hub. `configured_only` ignores the hub's (for a reindex)."""
+    if configured_only or "embed_backend" in settings.model_fields_set:
+        return settings.embed_backend
+    recorded = recorded_model(settings.data_dir, settings.database_url)
+    if recorded is None:
+        return settings.embed_backend
+    for backend in ONNX_BACKENDS:
+        if recorded.endswith(f"({backend})"):
+            return backend
+    return "torch"  # the model as is: its name carries no backend
 
 
-def model_needs_preparing(settings: Settings) -> bool:
-    """Whether opening the hub first exports the model to int8 ONNX (once per data folder)."""
+def onnx_folder(settings: Settings, backend: str) -> Path:
+    return settings.data_dir / "models" / backend
+
+
+def model_needs_preparing(settings: Settings, *, configured_only: bool = False) -> bool:
+    """Whether opening the hub first exports the model to ONNX (once per data folder)."""
     from store.onnx_backend import needs_export
 
-    return settings.embed_backend == "onnx-int8" and needs_export(onnx_folder(settings))
+    backend = embed_backend(settings, configured_only=configured_only)
+    return backend in ONNX_BACKENDS and needs_export(onnx_folder(settings, backend))
 
 
-def make_embedder(settings: Settings) -> Embedder:
-    """The configured embedding backend; the int8 export is made once in the data folder."""
-    if settings.embed_backend == "onnx-int8":
+def make_embedder(settings: Settings, *, configured_only: bool = False) -> Embedder:
+    """The backend's embedder; an ONNX export is made once in the data folder."""
+    backend = embed_backend(settings, configured_only=configured_only)
+    if backend in ONNX_BACKENDS:
         from store.onnx_backend import OnnxEmbedder
 
-        return OnnxEmbedder(onnx_folder(settings), settings.model_path)
+        return OnnxEmbedder(onnx_folder(settings, backend), settings.model_path,
+                            precision=backend.removeprefix("onnx-"))
     return Embedder(settings.model_path)
 
 
@@ -173,7 +192,7 @@ def open_runtime(
     settings: Settings, *, adopt_model: bool = False, embedder: Embedder | None = None
 ) -> Runtime:
     """Load the model once and open the data folder (refusing a model mismatch)."""
-    embedder = embedder or make_embedder(settings)
+    embedder = embedder or make_embedder(settings, configured_only=adopt_model)
     store = open_store(settings.data_dir, embedder, adopt_model=adopt_model,
                        chroma_url=settings.chroma_url, collection=settings.chroma_collection,
                        database_url=settings.database_url)

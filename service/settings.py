@@ -21,10 +21,12 @@ class Settings(BaseSettings):
     model_path: Path | None = Field(
         None, description="Local sentence-transformers folder; default: bundled all-MiniLM-L6-v2."
     )
-    embed_backend: Literal["torch", "onnx-int8"] = Field(
-        "onnx-int8",
-        description="onnx-int8 (default): an int8 ONNX export of the model, about 2x faster on "
-        "CPU and within 0.003 nDCG@10 of torch on both benchmarks; torch: the model as is.",
+    embed_backend: Literal["onnx-fp32", "onnx-int8", "torch"] = Field(
+        "onnx-fp32",
+        description="onnx-fp32 (default for a new hub): the model in full precision, run by "
+        "ONNX Runtime; onnx-int8: quantised, about 1.8x the passages a second, ranking a "
+        "little lower (docs/retrieval.md); torch: the model as is. Unset, a hub keeps the "
+        "backend it was built with until `commons reindex`.",
     )
     reranker_path: Path | None = Field(
         None, description="Local sentence-transformers CrossEncoder folder to rerank with."

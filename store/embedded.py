@@ -60,3 +60,21 @@ def open_store(data_dir: Path, embedder: Embedder, *, adopt_model: bool = False,
     index = Index(data_dir, embedder, adopt_model=adopt_model, catalog=catalog, vectors=vectors)
     return Store(index, originals, Accounts(catalog), AuditLog(catalog), JobTable(catalog),
                  InsightTable(catalog))
+
+
+def recorded_model(data_dir: Path, database_url: str | None = None) -> str | None:
+    """The name of the embedding model the hub's index was built with; None for a new hub."""
+    catalog: Catalog
+    if database_url:
+        from store.postgres.catalog import PgCatalog
+        from store.postgres.database import Database
+
+        catalog = PgCatalog(Database(database_url))
+    elif (data_dir / "commons.db").exists():
+        catalog = Catalog(data_dir / "commons.db")
+    else:
+        return None
+    try:
+        return catalog.get_meta("model")
+    finally:
+        catalog.close()

@@ -1,4 +1,4 @@
-"""The int8 ONNX backend: exported here from the packaged model, checked against torch."""
+"""The ONNX backends (fp32, int8): exported here from the packaged model, checked against torch."""
 
 from __future__ import annotations
 
@@ -21,7 +21,12 @@ from store.records import Kind
 
 @pytest.fixture(scope="module")
 def onnx(tmp_path_factory: pytest.TempPathFactory) -> OnnxEmbedder:
-    return OnnxEmbedder(tmp_path_factory.mktemp("models") / "onnx-int8")
+    return OnnxEmbedder(tmp_path_factory.mktemp("models") / "onnx-int8", precision="int8")
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> OnnxEmbedder:
+    return OnnxEmbedder(tmp_path_factory.mktemp("models") / "onnx-fp32")
 
 
 def test_export_agrees_with_torch(onnx: OnnxEmbedder, embedder: Embedder) -> None:
@@ -34,10 +39,25 @@ def test_export_agrees_with_torch(onnx: OnnxEmbedder, embedder: Embedder) -> Non
     assert onnx.name == "all-MiniLM-L6-v2 (onnx-int8)"
 
 
+def test_full_precision_is_the_model_itself(full: OnnxEmbedder, embedder: Embedder) -> None:
+    texts = ["Kid shuts down after a fight at home.", "Graded return to school after anxiety."]
+    assert full.name == "all-MiniLM-L6-v2 (onnx-fp32)"
+    assert full.export_agreement > 0.9999
+    assert (full.encode(texts) * embedder.encode(texts)).sum(axis=1).min() > 0.9999
+    assert (full.encode_queries(texts) * embedder.encode(texts)).sum(axis=1).min() > 0.9999
+
+
+def test_an_export_opens_only_in_its_own_precision(onnx: OnnxEmbedder) -> None:
+    with pytest.raises(ValueError, match="holds the model in int8, not fp32"):
+        OnnxEmbedder(onnx.folder)  # full precision asked of an int8 folder
+    with pytest.raises(ValueError, match="precision must be one of"):
+        OnnxEmbedder(onnx.folder, precision="int4")
+
+
 def test_reopening_reuses_the_export(onnx: OnnxEmbedder) -> None:
     folder = onnx.folder
     before = (folder / "model.onnx").stat().st_mtime
-    again = OnnxEmbedder(folder)
+    again = OnnxEmbedder(folder, precision="int8")
     assert (folder / "model.onnx").stat().st_mtime == before
     assert again.export_agreement == onnx.export_agreement
 
